@@ -1,0 +1,186 @@
+package dev.runnel;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * A Go channel: a typed conduit between goroutines, unbuffered (a rendezvous) or buffered (a FIFO
+ * of fixed capacity), that can be closed.
+ *
+ * <p>Create one with {@link #make()} or {@link #make(int)}, Go's {@code make(chan E)} and {@code
+ * make(chan E, n)}. Pass it as a {@link SendChannel} or {@link ReceiveChannel} to restrict what a
+ * goroutine may do with it, as Go's {@code chan<-} and {@code <-chan} do. Use {@link Select} to
+ * wait on several channel operations at once.
+ *
+ * <table>
+ *   <caption>Operations</caption>
+ *   <tr><th></th><th>blocks</th><th>never blocks</th><th>bounded</th></tr>
+ *   <tr><td>send</td><td>{@link #send(Object)}</td><td>{@link #trySend(Object)}</td>
+ *       <td>{@link #send(Object, Duration)}</td></tr>
+ *   <tr><td>receive</td><td>{@link #receive()}, {@link #receiveOk()}</td>
+ *       <td>{@link #tryReceive()}</td><td>{@link #receive(Duration)}</td></tr>
+ * </table>
+ *
+ * <p>Blocked senders and blocked receivers are each served in FIFO order. Closing wakes them all:
+ * receivers drain the buffer, then see the channel closed; senders throw {@link
+ * ChannelClosedException}. A blocking call that is interrupted throws {@link
+ * InterruptedException} and has no effect: nothing was sent, nothing was consumed.
+ *
+ * <p>Memory consistency effects (Go's memory model for channels):
+ *
+ * <ul>
+ *   <li>a send happens-before the corresponding receive completes;
+ *   <li>on an unbuffered channel, a receive happens-before the corresponding send completes;
+ *   <li>on a channel of capacity C, the k-th receive happens-before the (k+C)-th send completes;
+ *   <li>closing a channel happens-before a receive that returns because the channel is closed.
+ * </ul>
+ *
+ * <p>Go: the same semantics, with these differences. A {@code nil} channel exists only as a
+ * {@code null} case in {@link Select}. Elements must not be null ({@code receive()} returns
+ * {@code null} for "closed"). Go's zero value on a closed channel is {@code null} here. Blocking
+ * operations are interruptible and have bounded forms.
+ *
+ * {@snippet :
+ * Channel<String> ch = Channel.make();
+ * Go.go(() -> {
+ *   ch.send("ping");
+ *   ch.close();
+ * });
+ * for (String msg : ch) {   // for msg := range ch
+ *   System.out.println(msg);
+ * }
+ * }
+ *
+ * @param <E> the element type; elements are never null
+ */
+public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, ReceiveChannel<E> {
+
+  private Channel(int capacity) {
+    super(capacity);
+  }
+
+  /** Makes an unbuffered channel: Go's {@code make(chan E)}. */
+  public static <E> Channel<E> make() {
+    return new Channel<>(0);
+  }
+
+  /**
+   * Makes a channel with room for {@code capacity} values: Go's {@code make(chan E, capacity)}.
+   *
+   * @param capacity the buffer size; 0 makes an unbuffered channel
+   * @throws IllegalArgumentException if {@code capacity} is negative ({@code "makechan: size out
+   *     of range"})
+   */
+  public static <E> Channel<E> make(int capacity) {
+    return new Channel<>(capacity);
+  }
+
+  @Override
+  public void send(E e) throws InterruptedException {
+    send(e, Long.MAX_VALUE);
+  }
+
+  @Override
+  public boolean send(E e, Duration timeout) throws InterruptedException {
+    return send(e, deadlineAfter(timeout));
+  }
+
+  @Override
+  public boolean trySend(E e) {
+    try {
+      return send(e, 0);
+    } catch (InterruptedException impossible) { // a non-blocking send never waits
+      throw new AssertionError(impossible);
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public E receive() throws InterruptedException {
+    Object r = receive(Long.MAX_VALUE);
+    return r == WaitNode.CLOSED ? null : (E) r;
+  }
+
+  @Override
+  public Received<E> receiveOk() throws InterruptedException {
+    return received(receive(Long.MAX_VALUE));
+  }
+
+  @Override
+  public Received<E> receive(Duration timeout) throws InterruptedException {
+    return received(receive(deadlineAfter(timeout)));
+  }
+
+  @Override
+  public Received<E> tryReceive() {
+    try {
+      return received(receive(0));
+    } catch (InterruptedException impossible) { // a non-blocking receive never waits
+      throw new AssertionError(impossible);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E> Received<E> received(Object r) {
+    if (r == NONE) {
+      return null;
+    }
+    return r == WaitNode.CLOSED ? Received.closed() : new Received<>((E) r, true);
+  }
+
+  @Override
+  public void close() {
+    closeChannel();
+  }
+
+  @Override
+  public int size() {
+    return length();
+  }
+
+  @Override
+  public int capacity() {
+    return cap();
+  }
+
+  /**
+   * Returns an iterator that receives until the channel is closed and drained: Go's {@code for v
+   * := range ch}. {@code hasNext()} blocks; if interrupted it throws {@link
+   * UncheckedInterruptedException} with the interrupt flag set.
+   */
+  @Override
+  public Iterator<E> iterator() {
+    return new Iterator<>() {
+      private E next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null) {
+          try {
+            next = receive();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedInterruptedException(e);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public E next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("channel closed");
+        }
+        E e = next;
+        next = null;
+        return e;
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "chan[" + size() + "/" + capacity() + "]@" + Integer.toHexString(hashCode());
+  }
+}

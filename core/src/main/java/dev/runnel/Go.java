@@ -1,0 +1,72 @@
+package dev.runnel;
+
+import dev.runnel.internal.Goroutines;
+
+/**
+ * Go's {@code go} statement: starts goroutines, and reports on them.
+ *
+ * <p>A goroutine is a virtual thread named {@code goroutine-<id>}, ids counting up from 1. Like a
+ * Go program, a JVM does not wait for goroutines at exit (virtual threads are daemons): wait for
+ * them with a channel, a {@code WaitGroup} or an {@code ErrGroup}.
+ *
+ * <p><b>Panics.</b> An exception that escapes a goroutine is a panic, and is never lost: by default
+ * it is printed to standard error in Go's shape,
+ *
+ * <pre>
+ * panic: java.lang.IllegalStateException: boom
+ *
+ * goroutine 7 [running]:
+ * java.lang.IllegalStateException: boom
+ *     at ...
+ * </pre>
+ *
+ * and {@link #setPanicHandler} routes panics elsewhere (a logger, a test that fails on them).
+ * Go: a panic that escapes a goroutine crashes the whole program; here the goroutine ends, the
+ * panic is reported and the program goes on. A handler that wants Go's behaviour can call {@code
+ * Runtime.halt}.
+ *
+ * <p>Memory consistency effects: actions before {@code Go.go(f)} happen-before {@code f} starts
+ * ({@link Thread#start}). The end of a goroutine is not synchronized with anything by itself, as
+ * in Go.
+ *
+ * {@snippet :
+ * Channel<String> done = Channel.make();
+ * Go.go(() -> done.send("finished"));
+ * System.out.println(done.receive());
+ * }
+ */
+public final class Go {
+
+  private Go() {}
+
+  /**
+   * Starts {@code f} in a new goroutine: Go's {@code go f()}.
+   *
+   * @throws NullPointerException if {@code f} is null
+   */
+  public static void go(GoFunc f) {
+    Goroutines.start(f::run);
+  }
+
+  /**
+   * The number of goroutines started by Runnel that have not yet returned: Go's {@code
+   * runtime.NumGoroutine()}, without the main goroutine or Runnel's service threads.
+   */
+  public static int numGoroutine() {
+    return Goroutines.live();
+  }
+
+  /** The current goroutine's id, or -1 if the caller is not a goroutine started by Runnel. */
+  public static long goroutineId() {
+    return Goroutines.currentId();
+  }
+
+  /**
+   * Routes panics (exceptions escaping goroutines) to {@code handler}, process-wide; {@code null}
+   * restores the default, which prints them to standard error. If the handler itself throws, the
+   * panic is printed with the handler's exception attached, so it is still not lost.
+   */
+  public static void setPanicHandler(Thread.UncaughtExceptionHandler handler) {
+    Goroutines.setPanicHandler(handler);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.runnel;
+
+import java.time.Duration;
+
+/**
+ * The receiving side of a channel: Go's {@code <-chan E}. Iterating over it is Go's {@code for v
+ * := range ch}: it receives until the channel is closed and drained.
+ *
+ * <table>
+ *   <caption>Receiving</caption>
+ *   <tr><th>blocks</th><th>never blocks</th><th>bounded</th></tr>
+ *   <tr><td>{@link #receive()}, {@link #receiveOk()}</td><td>{@link #tryReceive()}</td>
+ *       <td>{@link #receive(Duration)}</td></tr>
+ * </table>
+ *
+ * <p>Memory consistency effects: a send happens-before the corresponding receive completes;
+ * closing a channel happens-before a receive that returns because the channel is closed.
+ *
+ * @param <E> the element type; elements are never null
+ */
+public interface ReceiveChannel<E> extends Iterable<E> {
+
+  /**
+   * Receives a value, blocking until one is available. Go: {@code v := <-ch}.
+   *
+   * @return the value, or {@code null} once the channel is closed and drained
+   * @throws InterruptedException if interrupted while waiting; then nothing was received
+   */
+  E receive() throws InterruptedException;
+
+  /**
+   * Receives a value and whether it was sent: Go's {@code v, ok := <-ch}.
+   *
+   * @return the value with {@code ok == true}, or {@link Received#closed()} once closed and drained
+   * @throws InterruptedException if interrupted while waiting; then nothing was received
+   */
+  Received<E> receiveOk() throws InterruptedException;
+
+  /**
+   * Receives a value, waiting at most {@code timeout}.
+   *
+   * @return the value with {@code ok == true}; {@link Received#closed()} once closed and drained;
+   *     or {@code null} if the timeout passed first, and then nothing was received
+   * @throws InterruptedException if interrupted while waiting; then nothing was received
+   */
+  Received<E> receive(Duration timeout) throws InterruptedException;
+
+  /**
+   * Receives a value if that can be done without blocking. Go: {@code select} with a receive case
+   * and a {@code default} case.
+   *
+   * @return the value with {@code ok == true}; {@link Received#closed()} if closed and drained
+   *     (that would not block); or {@code null} where {@link #receive()} would block
+   */
+  Received<E> tryReceive();
+
+  /** The number of values buffered and not yet received: Go's {@code len(ch)}. */
+  int size();
+
+  /** The buffer's capacity, 0 for an unbuffered channel: Go's {@code cap(ch)}. */
+  int capacity();
+}

@@ -1,0 +1,60 @@
+package dev.runnel;
+
+import java.time.Duration;
+
+/**
+ * The sending side of a channel: Go's {@code chan<- E}.
+ *
+ * <table>
+ *   <caption>Sending</caption>
+ *   <tr><th>blocks</th><th>never blocks</th><th>bounded</th></tr>
+ *   <tr><td>{@link #send(Object)}</td><td>{@link #trySend(Object)}</td>
+ *       <td>{@link #send(Object, Duration)}</td></tr>
+ * </table>
+ *
+ * <p>Memory consistency effects: actions in a goroutine before a send happen-before the
+ * corresponding receive completes in another goroutine.
+ *
+ * @param <E> the element type; elements are never null
+ */
+public interface SendChannel<E> {
+
+  /**
+   * Sends {@code e}, blocking until a receiver takes it (unbuffered channel) or the buffer has
+   * room. Go: {@code ch <- e}.
+   *
+   * @throws ChannelClosedException if the channel is closed, or is closed while this send waits
+   *     ({@code "send on closed channel"})
+   * @throws InterruptedException if interrupted while waiting; then nothing was sent
+   * @throws NullPointerException if {@code e} is null
+   */
+  void send(E e) throws InterruptedException;
+
+  /**
+   * Sends {@code e}, waiting at most {@code timeout}: Go's {@code select} with a send case and a
+   * {@code time.After} case.
+   *
+   * @return true if sent; false if the timeout passed first, and then nothing was sent
+   * @throws ChannelClosedException if the channel is or becomes closed
+   * @throws InterruptedException if interrupted while waiting; then nothing was sent
+   */
+  boolean send(E e, Duration timeout) throws InterruptedException;
+
+  /**
+   * Sends {@code e} if that can be done without blocking. Go: {@code select} with a send case and
+   * a {@code default} case.
+   *
+   * @return true if sent, false where {@link #send(Object)} would block
+   * @throws ChannelClosedException if the channel is closed (Go's non-blocking send panics too)
+   */
+  boolean trySend(E e);
+
+  /**
+   * Closes the channel: no more values will be sent. Blocked receivers receive what is buffered,
+   * then get "closed" ({@code null}, or {@code ok == false}); blocked senders throw. Go: {@code
+   * close(ch)}.
+   *
+   * @throws ChannelClosedException if already closed ({@code "close of closed channel"})
+   */
+  void close();
+}

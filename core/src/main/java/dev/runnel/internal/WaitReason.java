@@ -1,0 +1,20 @@
+package dev.runnel.internal;
+
+/** Why a goroutine is blocked, with the words Go's tracebacks use. */
+public enum WaitReason {
+  CHAN_RECEIVE("chan receive"),
+  CHAN_SEND("chan send"),
+  SELECT("select"),
+  SELECT_NO_CASES("select (no cases)");
+
+  private final String goName;
+
+  WaitReason(String goName) {
+    this.goName = goName;
+  }
+
+  /** The wait reason as Go prints it in a goroutine traceback. */
+  public String goName() {
+    return goName;
+  }
+}

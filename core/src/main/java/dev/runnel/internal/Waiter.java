@@ -1,0 +1,177 @@
+package dev.runnel.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One blocked goroutine: the park/unpark mechanism every blocking Runnel type shares.
+ *
+ * <p>A goroutine that must wait creates one {@code Waiter}, publishes it where the event it waits
+ * for can find it (a channel's wait queue, or several queues for a select), and calls
+ * {@link #await}. Whoever produces the event calls {@link #tryComplete} with a token; exactly one
+ * completion or cancellation wins, decided by a CAS on {@link #result}. The winner of a completion
+ * then calls {@link #wake}.
+ *
+ * <p>The waiter is also the park blocker ({@code LockSupport.getBlocker(thread)} returns it), so a
+ * goroutine dump can tell what every parked goroutine waits on, for free.
+ */
+public final class Waiter {
+
+  /*
+   * Implementation notes.
+   *
+   * result: null while waiting. Then, set once by CAS:
+   *   - a completion token, installed by tryComplete (the completer, under the lock of the object
+   *     the waiter is queued on). Writes the completer made before the CAS (a value stored in a
+   *     wait node) happen-before the waiter's read of result that returns that token.
+   *   - CANCELLED, installed by the waiting goroutine itself on interrupt or timeout.
+   * The goroutine spins a bounded number of times (only on a multi-core machine), then parks. A
+   * wake after the goroutine gave up parking is harmless: park permits are sticky and every park
+   * sits in a loop that re-checks result.
+   */
+
+  /** Installed in {@link #result} by the owner when it gives up (interrupt or timeout). */
+  private static final Object CANCELLED = new Object();
+
+  /** What {@link #await} returns when the wait was interrupted; the flag has been cleared. */
+  public static final Object INTERRUPTED = new Object();
+
+  /** What {@link #await} returns when the deadline passed first. */
+  public static final Object TIMED_OUT = new Object();
+
+  /**
+   * Busy-wait iterations before parking: a partner running on another core usually completes a
+   * hand-off well within this, and parking plus unparking a virtual thread costs far more. Zero on
+   * a single core, where spinning only delays the partner. Tuned with the ping-pong benchmark.
+   */
+  static final int SPINS =
+      Runtime.getRuntime().availableProcessors() > 1
+          ? Integer.getInteger("dev.runnel.spins", 1 << 8)
+          : 0;
+
+  private static final VarHandle RESULT;
+
+  static {
+    try {
+      RESULT = MethodHandles.lookup().findVarHandle(Waiter.class, "result", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Thread thread;
+  private final WaitReason reason;
+  private final Object waitingOn;
+  private volatile Object result;
+  /** System.nanoTime() when the goroutine parked, 0 while it has not; for goroutine dumps. */
+  private volatile long parkedSince;
+
+  /**
+   * Creates a waiter for the current thread.
+   *
+   * @param reason why it waits, in Go's words
+   * @param waitingOn the object it waits on (a channel, a select's cases, a mutex)
+   */
+  public Waiter(WaitReason reason, Object waitingOn) {
+    this.thread = Thread.currentThread();
+    this.reason = reason;
+    this.waitingOn = waitingOn;
+  }
+
+  /** Completes this waiter with {@code token}; false if it was already completed or cancelled. */
+  public boolean tryComplete(Object token) {
+    return result == null && RESULT.compareAndSet(this, null, token);
+  }
+
+  /** Whether the waiter is still waiting (neither completed nor cancelled). */
+  public boolean isWaiting() {
+    return result == null;
+  }
+
+  /** Whether {@code token} is what completed this waiter. */
+  public boolean isCompletedBy(Object token) {
+    return result == token;
+  }
+
+  /** Unparks the waiting goroutine; call after a successful {@link #tryComplete}. */
+  public void wake() {
+    LockSupport.unpark(thread);
+  }
+
+  /**
+   * Waits until completed, interrupted or past the deadline.
+   *
+   * @param deadline a {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
+   * @param interruptible whether an interrupt ends the wait; if not, the wait goes on and the
+   *     interrupt flag stays set
+   * @return the completion token; or {@link #INTERRUPTED} (flag cleared) or {@link #TIMED_OUT}
+   *     after this waiter was cancelled, so that no completer can win any more. A completion that
+   *     races an interrupt wins: the token is returned and the interrupt flag stays set.
+   */
+  public Object await(long deadline, boolean interruptible) {
+    Object r;
+    for (int i = SPINS; i > 0; i--) {
+      if ((r = result) != null) {
+        return r;
+      }
+      Thread.onSpinWait();
+    }
+    return awaitParked(deadline, interruptible);
+  }
+
+  private Object awaitParked(long deadline, boolean interruptible) {
+    Object r;
+    boolean deferredInterrupt = false;
+    parkedSince = System.nanoTime();
+    while ((r = result) == null) {
+      if (thread.isInterrupted()) {
+        if (!interruptible) {
+          deferredInterrupt = Thread.interrupted(); // park returns at once while the flag is set
+        } else if (RESULT.compareAndSet(this, null, CANCELLED)) {
+          Thread.interrupted();
+          return INTERRUPTED;
+        }
+      } else if (deadline == Long.MAX_VALUE) {
+        LockSupport.park(this);
+      } else {
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) {
+          LockSupport.parkNanos(this, remaining);
+        } else if (RESULT.compareAndSet(this, null, CANCELLED)) {
+          r = TIMED_OUT;
+          break;
+        }
+      }
+    }
+    if (deferredInterrupt) {
+      thread.interrupt();
+    }
+    return r;
+  }
+
+  /** The thread that waits. */
+  public Thread thread() {
+    return thread;
+  }
+
+  /** Why the goroutine waits, in Go's words. */
+  public WaitReason reason() {
+    return reason;
+  }
+
+  /** What the goroutine waits on. */
+  public Object waitingOn() {
+    return waitingOn;
+  }
+
+  /** When the goroutine parked ({@link System#nanoTime()}), or 0 if it is still spinning. */
+  public long parkedSince() {
+    return parkedSince;
+  }
+
+  @Override
+  public String toString() {
+    return "Waiter[" + reason.goName() + " on " + waitingOn + "]";
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Runnel core: Go's concurrency model for Java 21+ on virtual threads. No runtime dependencies.
+ */
+module dev.runnel.core {
+  exports dev.runnel;
+}

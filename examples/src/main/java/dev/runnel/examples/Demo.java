@@ -1,0 +1,6 @@
+package dev.runnel.examples;
+
+/** Placeholder demo; replaced below. */
+public final class Demo {
+  public static void main(String[] args) {}
+}
