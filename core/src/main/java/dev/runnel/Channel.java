@@ -54,13 +54,21 @@ import java.util.NoSuchElementException;
  *
  * @param <E> the element type; elements are never null
  */
-public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, ReceiveChannel<E> {
+public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
+
+  /** The algorithm and all mutable state; see {@link ChannelCore}. */
+  final ChannelCore core;
 
   private Channel(int capacity) {
-    super(capacity);
+    this.core = new ChannelCore(this, capacity);
   }
 
-  /** Makes an unbuffered channel: Go's {@code make(chan E)}. */
+  /**
+   * Makes an unbuffered channel: Go's {@code make(chan E)}.
+   *
+   * @param <E> the element type
+   * @return a new open channel of capacity 0
+   */
   public static <E> Channel<E> make() {
     return new Channel<>(0);
   }
@@ -68,7 +76,9 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
   /**
    * Makes a channel with room for {@code capacity} values: Go's {@code make(chan E, capacity)}.
    *
+   * @param <E> the element type
    * @param capacity the buffer size; 0 makes an unbuffered channel
+   * @return a new open channel
    * @throws IllegalArgumentException if {@code capacity} is negative ({@code "makechan: size out
    *     of range"})
    */
@@ -78,18 +88,18 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
 
   @Override
   public void send(E e) throws InterruptedException {
-    send(e, Long.MAX_VALUE);
+    core.send(e, Long.MAX_VALUE);
   }
 
   @Override
   public boolean send(E e, Duration timeout) throws InterruptedException {
-    return send(e, deadlineAfter(timeout));
+    return core.send(e, ChannelCore.deadlineAfter(timeout));
   }
 
   @Override
   public boolean trySend(E e) {
     try {
-      return send(e, 0);
+      return core.send(e, 0);
     } catch (InterruptedException impossible) { // a non-blocking send never waits
       throw new AssertionError(impossible);
     }
@@ -98,24 +108,24 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
   @Override
   @SuppressWarnings("unchecked")
   public E receive() throws InterruptedException {
-    Object r = receive(Long.MAX_VALUE);
+    Object r = core.receive(Long.MAX_VALUE);
     return r == WaitNode.CLOSED ? null : (E) r;
   }
 
   @Override
   public Received<E> receiveOk() throws InterruptedException {
-    return received(receive(Long.MAX_VALUE));
+    return received(core.receive(Long.MAX_VALUE));
   }
 
   @Override
   public Received<E> receive(Duration timeout) throws InterruptedException {
-    return received(receive(deadlineAfter(timeout)));
+    return received(core.receive(ChannelCore.deadlineAfter(timeout)));
   }
 
   @Override
   public Received<E> tryReceive() {
     try {
-      return received(receive(0));
+      return received(core.receive(0));
     } catch (InterruptedException impossible) { // a non-blocking receive never waits
       throw new AssertionError(impossible);
     }
@@ -123,7 +133,7 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
 
   @SuppressWarnings("unchecked")
   private static <E> Received<E> received(Object r) {
-    if (r == NONE) {
+    if (r == ChannelCore.NONE) {
       return null;
     }
     return r == WaitNode.CLOSED ? Received.closed() : new Received<>((E) r, true);
@@ -131,17 +141,17 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
 
   @Override
   public void close() {
-    closeChannel();
+    core.close();
   }
 
   @Override
   public int size() {
-    return length();
+    return core.length();
   }
 
   @Override
   public int capacity() {
-    return cap();
+    return core.capacity();
   }
 
   /**
