@@ -2,6 +2,7 @@ package dev.runnel.stress;
 
 import dev.runnel.Channel;
 import dev.runnel.ChannelClosedException;
+import dev.runnel.Select;
 import dev.runnel.stress.ChannelHistoryChecker.Kind;
 import dev.runnel.stress.ChannelHistoryChecker.Op;
 import java.lang.invoke.MethodHandle;
@@ -17,10 +18,11 @@ import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code send}, {@code receive}, {@code trySend}, {@code tryReceive} and {@code close} are
- * linearizable with respect to {@link ChannelModel} (blocking forms as dual operations, see {@link
- * ChannelHistoryChecker}), and no interleaving loses a wake-up: on unbuffered channels and on
- * channels of capacity 1 and 2.
+ * {@code send}, {@code receive}, {@code trySend}, {@code tryReceive}, {@code close}, and a {@link
+ * Select} with one send or receive case on the channel (and one on a channel that is never
+ * ready), are linearizable with respect to {@link ChannelModel} (blocking forms as dual
+ * operations, see {@link ChannelHistoryChecker}), and no interleaving loses a wake-up: on
+ * unbuffered channels and on channels of capacity 1 and 2.
  *
  * <p>Each scenario is two threads running two or three random operations each while the main
  * thread closes the channel, so every blocked operation is eventually released and the scenario
@@ -35,8 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelBlockingOperationsAreLinearizableTest {
 
-  private static final int SCENARIOS_PER_CAPACITY = 4;
-  private static final int INVOCATIONS_PER_SCENARIO = 80;
+  private static final int SCENARIOS_PER_CAPACITY = 3;
+  private static final int INVOCATIONS_PER_SCENARIO = 60;
   static final long SEED = Long.getLong("runnel.stress.seed", 20_261_125L);
 
   /** One operation of a scenario: what to call, with which value. */
@@ -78,9 +80,11 @@ class ChannelBlockingOperationsAreLinearizableTest {
       for (int i = 0; i < n; i++) {
         int p = random.nextInt(20);
         Kind kind =
-            p < 6 ? Kind.SEND
-                : p < 12 ? Kind.RECEIVE
-                : p < 15 ? Kind.TRY_SEND
+            p < 5 ? Kind.SEND
+                : p < 10 ? Kind.RECEIVE
+                : p < 12 ? Kind.SELECT_SEND
+                : p < 14 ? Kind.SELECT_RECEIVE
+                : p < 16 ? Kind.TRY_SEND
                 : p < 18 ? Kind.TRY_RECEIVE
                 : Kind.CLOSE;
         steps.add(new Step(kind, 10 * (t + 1) + i)); // distinct values: a receive names its send
@@ -160,8 +164,12 @@ class ChannelBlockingOperationsAreLinearizableTest {
    * runs {@code beforeClose} and then closes the channel. Returns the complete history.
    */
   static List<Op> run(
-      int capacity, List<List<Step>> scenario, ThreadFactory threads, Consumer<Thread[]> beforeClose) {
+      int capacity,
+      List<List<Step>> scenario,
+      ThreadFactory threads,
+      Consumer<Thread[]> beforeClose) {
     Channel<Integer> ch = Channel.make(capacity);
+    Channel<Integer> never = Channel.make(); // a select's second case, never ready
     AtomicLong clock = new AtomicLong();
     int n = scenario.size();
     List<List<Op>> results = new ArrayList<>();
@@ -172,13 +180,15 @@ class ChannelBlockingOperationsAreLinearizableTest {
       int id = t;
       List<Step> steps = scenario.get(t);
       workers[t] =
-          threads.newThread(() -> steps.forEach(s -> mine.add(perform(ch, clock, id, s))));
+          threads.newThread(
+              () -> steps.forEach(s -> mine.add(perform(ch, never, clock, id, s))));
     }
     for (Thread t : workers) {
       t.start();
     }
     beforeClose.accept(workers);
-    Op close = perform(ch, clock, n, new Step(Kind.CLOSE, 0)); // releases whoever still waits
+    // releases whoever still waits
+    Op close = perform(ch, never, clock, n, new Step(Kind.CLOSE, 0));
     List<Op> history = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       try {
@@ -196,7 +206,8 @@ class ChannelBlockingOperationsAreLinearizableTest {
     return history;
   }
 
-  private static Op perform(Channel<Integer> ch, AtomicLong clock, int thread, Step s) {
+  private static Op perform(
+      Channel<Integer> ch, Channel<Integer> never, AtomicLong clock, int thread, Step s) {
     long invoked = clock.getAndIncrement();
     Object result;
     try {
@@ -212,6 +223,18 @@ class ChannelBlockingOperationsAreLinearizableTest {
             case CLOSE -> {
               ch.close();
               yield null;
+            }
+            case SELECT_SEND -> {
+              Select.select().onSend(ch, s.arg(), () -> {}).onReceive(never, v -> {}).run();
+              yield null;
+            }
+            case SELECT_RECEIVE -> {
+              Object[] got = {-1};
+              Select.select()
+                  .onReceive(ch, v -> got[0] = v)
+                  .onReceive(never, v -> got[0] = -2)
+                  .run();
+              yield got[0];
             }
           };
     } catch (ChannelClosedException e) {

@@ -22,12 +22,23 @@ import java.util.Set;
  */
 final class ChannelHistoryChecker {
 
+  /** The operations; a select with one live case is specified as the operation of that case. */
   enum Kind {
     SEND,
     TRY_SEND,
     RECEIVE,
     TRY_RECEIVE,
-    CLOSE
+    CLOSE,
+    SELECT_SEND,
+    SELECT_RECEIVE;
+
+    boolean isBlockingSend() {
+      return this == SEND || this == SELECT_SEND;
+    }
+
+    boolean isBlockingReceive() {
+      return this == RECEIVE || this == SELECT_RECEIVE;
+    }
   }
 
   /** What an operation that threw {@link ChannelClosedException} returned. */
@@ -52,6 +63,8 @@ final class ChannelHistoryChecker {
             case RECEIVE -> "receive()";
             case TRY_RECEIVE -> "tryReceive()";
             case CLOSE -> "close()";
+            case SELECT_SEND -> "select{send(" + arg + ")}";
+            case SELECT_RECEIVE -> "select{receive()}";
           };
       return "T" + thread + " " + call + " = " + result + " [" + invoked + ", " + responded + "]";
     }
@@ -120,9 +133,9 @@ final class ChannelHistoryChecker {
     try {
       r =
           switch (op.kind()) {
-            case SEND -> m.send(op.arg());
+            case SEND, SELECT_SEND -> m.send(op.arg());
             case TRY_SEND -> m.trySend(op.arg());
-            case RECEIVE -> m.receive();
+            case RECEIVE, SELECT_RECEIVE -> m.receive();
             case TRY_RECEIVE -> m.tryReceive();
             case CLOSE -> {
               m.close();
@@ -137,13 +150,13 @@ final class ChannelHistoryChecker {
 
   /** Whether a send and a receive on an open unbuffered channel can be one transfer. */
   private static boolean isRendezvous(Op s, Op r) {
-    boolean blockingSend = s.kind() == Kind.SEND && s.result() == null;
+    boolean blockingSend = s.kind().isBlockingSend() && s.result() == null;
     boolean trySendOk = s.kind() == Kind.TRY_SEND && Boolean.TRUE.equals(s.result());
     if (!blockingSend && !trySendOk) {
       return false;
     }
     Integer v = s.arg();
-    if (r.kind() == Kind.RECEIVE) {
+    if (r.kind().isBlockingReceive()) {
       return v.equals(r.result());
     }
     return blockingSend

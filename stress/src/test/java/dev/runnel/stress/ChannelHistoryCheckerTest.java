@@ -89,4 +89,13 @@ class ChannelHistoryCheckerTest {
             op(1, Kind.RECEIVE, 0, 2, 5, 8));
     assertThat(ChannelHistoryChecker.isLinearizable(1, h)).isTrue();
   }
+
+  @Test
+  void selectCasesPairLikeTheirOperations() {
+    List<Op> h =
+        List.of(
+            op(0, Kind.SELECT_SEND, 1, null, 0, 3),
+            op(1, Kind.SELECT_RECEIVE, 0, 1, 1, 2));
+    assertThat(ChannelHistoryChecker.isLinearizable(0, h)).isTrue();
+  }
 }

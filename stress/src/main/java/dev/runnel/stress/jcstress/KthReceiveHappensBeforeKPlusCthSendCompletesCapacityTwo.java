@@ -20,7 +20,7 @@ import org.openjdk.jcstress.infra.results.I_Result;
  * <p>Result: the plain field as the sender reads it after its last send returned.
  */
 @JCStressTest
-@Outcome(id = "42", expect = ACCEPTABLE, desc = "the last send completed after the receive and sees its write")
+@Outcome(id = "42", expect = ACCEPTABLE, desc = "the last send sees the receive's write")
 @Outcome(id = "0", expect = FORBIDDEN, desc = "send k+C completed without the k-th receive's write")
 @State
 public class KthReceiveHappensBeforeKPlusCthSendCompletesCapacityTwo {

@@ -20,7 +20,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * <p>Result: (value received by the case body; plain field read in the body).
  */
 @JCStressTest
-@Outcome(id = "1, 42", expect = ACCEPTABLE, desc = "the case body sees the write made before the send")
+@Outcome(id = "1, 42", expect = ACCEPTABLE, desc = "the case body sees the write before the send")
 @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "the write before the send is lost")
 @Outcome(id = "-1, .*", expect = FORBIDDEN, desc = "the never-ready case was chosen")
 @State

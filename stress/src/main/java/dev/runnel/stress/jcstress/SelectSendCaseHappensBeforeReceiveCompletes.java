@@ -19,7 +19,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * <p>Result: (value received; plain field read after the receive).
  */
 @JCStressTest
-@Outcome(id = "1, 42", expect = ACCEPTABLE, desc = "the receiver sees the write made before the select")
+@Outcome(id = "1, 42", expect = ACCEPTABLE, desc = "the receiver sees the write before the select")
 @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "the write before the select's send is lost")
 @State
 public class SelectSendCaseHappensBeforeReceiveCompletes {

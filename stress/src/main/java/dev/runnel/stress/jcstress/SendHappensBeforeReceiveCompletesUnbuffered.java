@@ -17,7 +17,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * <p>Result: (value received, plain field read after the receive).
  */
 @JCStressTest
-@Outcome(id = "1, 42", expect = ACCEPTABLE, desc = "the receive sees the write made before the send")
+@Outcome(id = "1, 42", expect = ACCEPTABLE, desc = "the receive sees the write before the send")
 @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "the write before the send is lost")
 @State
 public class SendHappensBeforeReceiveCompletesUnbuffered {
