@@ -1,7 +1,7 @@
 // Command runnelbench runs Go's side of Runnel's benchmarks: the same workloads, with the same
 // message counts, as bench/src/main/java/dev/runnel/bench.
 //
-//	go build -o bin/runnelbench . && bin/runnelbench [-workload all|pingpong|buffered|select|blocked]
+//	go build -o bin/runnelbench . && bin/runnelbench [-workload all|pingpong,buffered,select,blocked]
 //
 // Like JMH, each measurement is warm-up iterations then measured iterations, each iteration
 // repeating a batch (start the goroutines, move the batch's messages, wait for them) until the
@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,7 +29,7 @@ const (
 )
 
 var (
-	workload   = flag.String("workload", "all", "all, pingpong, buffered, select or blocked")
+	workload   = flag.String("workload", "all", "all, or a comma-separated list of pingpong, buffered, select, blocked")
 	warmups    = flag.Int("wi", 3, "warm-up iterations")
 	iterations = flag.Int("i", 5, "measured iterations")
 	warmupTime = flag.Duration("w", 2*time.Second, "warm-up iteration time")
@@ -42,13 +43,17 @@ func main() {
 	fmt.Printf("%s %s/%s, NumCPU=%d, GOMAXPROCS=%d\n", runtime.Version(), runtime.GOOS, runtime.GOARCH,
 		runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	fmt.Printf("iterations: %d warm-up x %v, %d measured x %v\n\n", *warmups, *warmupTime, *iterations, *iterTime)
-	all := *workload == "all"
+	chosen := map[string]bool{}
+	for _, w := range strings.Split(*workload, ",") {
+		chosen[strings.TrimSpace(w)] = true
+	}
+	all := chosen["all"]
 	ran := false
-	if all || *workload == "pingpong" {
+	if all || chosen["pingpong"] {
 		ran = true
 		latency("pingpong unbuffered", pingPongRoundTrips, pingPong)
 	}
-	if all || *workload == "buffered" {
+	if all || chosen["buffered"] {
 		ran = true
 		for _, pairs := range []int{1, 4} {
 			pairs := pairs
@@ -56,14 +61,14 @@ func main() {
 				func() { buffered(pairs) })
 		}
 	}
-	if all || *workload == "select" {
+	if all || chosen["select"] {
 		ran = true
 		for _, capacity := range []int{0, 128} {
 			capacity := capacity
 			throughput(fmt.Sprintf("select cap=%d", capacity), selectMessages, func() { selectTwo(capacity) })
 		}
 	}
-	if all || *workload == "blocked" {
+	if all || chosen["blocked"] {
 		ran = true
 		blocked(*blockedN, *rounds)
 	}

@@ -9,13 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import javax.management.ObjectName;
 
 /**
  * What a blocked goroutine costs: starts N goroutines (default 1,000,000) each blocked receiving
  * on one shared unbuffered Runnel channel, measures the heap they retain, then times {@code close()}
  * until every one of them has returned. The baseline does the same with N plain virtual threads
- * blocked on one {@link CountDownLatch}, released by {@code countDown()}.
+ * blocked on one {@link CountDownLatch}, released by {@code countDown()}; a second one parks N
+ * virtual threads and unparks each, the JDK's floor for a wake-all like {@code close()}. The release
+ * runs on a virtual thread, as {@code close} does in Go (where main is a goroutine too); {@code
+ * -Dbench.releaseFromMain=true} calls it from the main platform thread instead.
  *
  * <p>Not a JMH benchmark: one such measurement needs seconds and gigabytes. Run it with a large
  * heap, for example {@code java -Xmx8g -cp bench/target/benchmarks.jar
@@ -25,6 +30,8 @@ import javax.management.ObjectName;
  * Runnel's Waiter and WaitNode, ...).
  */
 public final class BlockedGoroutines {
+
+  private static final boolean RELEASE_FROM_VIRTUAL = !Boolean.getBoolean("bench.releaseFromMain");
 
   private BlockedGoroutines() {}
 
@@ -92,6 +99,47 @@ public final class BlockedGoroutines {
     };
   }
 
+  /**
+   * N virtual threads parked with {@link LockSupport#park}, released by one unpark each: the
+   * JDK's floor for waking everyone at once, as close() does (the latch wakes its waiters one after
+   * another instead).
+   */
+  private static Workload unparkAll() {
+    return new Workload() {
+      private volatile boolean released;
+      private Thread[] parked;
+
+      public String name() {
+        return "virtual thread, park(); unpark all";
+      }
+
+      public void start(int i, Thread[] threads, AtomicInteger arrived, CountDownLatch returned) {
+        parked = threads;
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  threads[i] = Thread.currentThread();
+                  arrived.incrementAndGet();
+                  while (!released) {
+                    LockSupport.park(this);
+                  }
+                  returned.countDown();
+                });
+      }
+
+      public void release() {
+        released = true;
+        for (Thread t : parked) {
+          LockSupport.unpark(t);
+        }
+      }
+    };
+  }
+
+  /** The latch baseline first, Runnel last. */
+  private static final List<Supplier<Workload>> WORKLOADS =
+      List.of(BlockedGoroutines::jdk, BlockedGoroutines::unparkAll, BlockedGoroutines::runnel);
+
   private record Result(String name, long bytesPerThread, double releaseMillis, String histogram) {}
 
   public static void main(String[] args) throws Exception {
@@ -110,37 +158,37 @@ public final class BlockedGoroutines {
         runtime.getInputArguments());
 
     // Warm-up at a tenth of N: class loading and JIT would otherwise land in round 1.
-    measure(jdk(), Math.max(1, n / 10), false);
-    measure(runnel(), Math.max(1, n / 10), false);
-
-    List<Result> base = new ArrayList<>();
-    List<Result> ours = new ArrayList<>();
-    for (int r = 1; r <= rounds; r++) {
-      boolean last = r == rounds;
-      base.add(measure(jdk(), n, last));
-      ours.add(measure(runnel(), n, last));
-      System.out.printf(
-          "round %d: baseline %,d B, %.1f ms; Runnel %,d B, %.1f ms%n",
-          r,
-          base.getLast().bytesPerThread,
-          base.getLast().releaseMillis,
-          ours.getLast().bytesPerThread,
-          ours.getLast().releaseMillis);
+    for (Supplier<Workload> w : WORKLOADS) {
+      measure(w.get(), Math.max(1, n / 10), false);
     }
 
-    Result b = median(base);
-    Result o = median(ours);
-    System.out.printf("%n%-32s %18s %18s%n", "median of " + rounds + " rounds", "bytes per blocked", "release all (ms)");
-    System.out.printf("%-32s %,18d %,18.1f%n", b.name, b.bytesPerThread, b.releaseMillis);
-    System.out.printf("%-32s %,18d %,18.1f%n", o.name, o.bytesPerThread, o.releaseMillis);
+    List<List<Result>> results = new ArrayList<>();
+    WORKLOADS.forEach(w -> results.add(new ArrayList<>()));
+    for (int r = 1; r <= rounds; r++) {
+      StringBuilder line = new StringBuilder("round " + r + ":");
+      for (int i = 0; i < WORKLOADS.size(); i++) {
+        Result result = measure(WORKLOADS.get(i).get(), n, r == rounds);
+        results.get(i).add(result);
+        line.append(String.format("  %s %,d B, %.1f ms;", result.name, result.bytesPerThread, result.releaseMillis));
+      }
+      System.out.println(line);
+    }
+
+    System.out.printf("%n%-34s %18s %18s%n", "median of " + rounds + " rounds", "bytes per blocked", "release all (ms)");
+    List<Result> medians = results.stream().map(BlockedGoroutines::median).toList();
+    for (Result m : medians) {
+      System.out.printf("%-34s %,18d %,18.1f%n", m.name, m.bytesPerThread, m.releaseMillis);
+    }
+    Result baseline = medians.getFirst();
+    Result runnel = medians.getLast();
     System.out.printf(
-        "%-32s %18.2f %18.2f%n",
-        "ratio Runnel / baseline",
-        (double) o.bytesPerThread / b.bytesPerThread,
-        o.releaseMillis / b.releaseMillis);
-    System.out.printf("%nRetained per blocked thread, last round (class histogram delta, classes with >= N/2 new instances):%n");
-    System.out.println(base.getLast().histogram);
-    System.out.println(ours.getLast().histogram);
+        "%-34s %18.2f %18.2f%n",
+        "ratio Runnel / latch baseline",
+        (double) runnel.bytesPerThread / baseline.bytesPerThread,
+        runnel.releaseMillis / baseline.releaseMillis);
+    System.out.printf(
+        "%nRetained per blocked thread, last round (class histogram delta, classes with >= N/2 new instances):%n");
+    results.forEach(r -> System.out.println(r.getLast().histogram));
   }
 
   /** The median by release time; bytes are the median too (taken independently). */
@@ -166,7 +214,11 @@ public final class BlockedGoroutines {
     String breakdown = withHistogram ? breakdown(w.name(), before, histogram(), n) : "";
 
     long t0 = System.nanoTime();
-    w.release();
+    if (RELEASE_FROM_VIRTUAL) { // as in Go, where main is a goroutine too
+      Thread.ofVirtual().start(w::release).join();
+    } else {
+      w.release();
+    }
     returned.await();
     double releaseMillis = (System.nanoTime() - t0) / 1e6;
 
