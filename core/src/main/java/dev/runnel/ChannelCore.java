@@ -64,19 +64,24 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
   }
 
   /*
-   * Adaptive spinning for virtual threads (ADR 0004). A blocked virtual thread normally yields and
-   * parks at once, because a partner queued on its carrier cannot run while it spins. But when the
-   * partner runs on another carrier (the steady state of a ping-pong on an idle machine), a short
-   * spin catches the hand-off without the two thread switches of a park. spinScore remembers, per
-   * channel, which case holds: >= 0 while the last spin here succeeded, so spin again; negative
-   * after a failed spin, counting the waits up to the next probe. Racy on purpose: a lost update
-   * only costs one spin more or less.
+   * Adaptive waiting for virtual threads (ADR 0004). A hand-off usually completes within a few
+   * hundred nanoseconds when the partner is running on another carrier (spin to catch it) or is
+   * queued on this goroutine's own carrier (yield once to let it run). Either way a park would cost
+   * two thread switches more. But when no partner is coming soon (a goroutine blocked for long, the
+   * million blocked on one channel), spinning burns a core and a yield makes the frozen stack take a
+   * second chunk (about 100 bytes per blocked goroutine). spinScore remembers, per channel, which
+   * case holds: >= 0 while the last probe (spin, then one yield) here caught its hand-off, so probe
+   * again; negative after a probe failed, counting the waits that park at once up to the next
+   * probe. A probe counts as failed until it succeeds, so goroutines that arrive while one probes
+   * (its yield runs them) do not probe too. Racy on purpose: a lost update only costs one probe.
    */
-  private static final boolean ADAPTIVE_SPIN =
-      Boolean.parseBoolean(System.getProperty("dev.runnel.adaptiveSpin", "true"))
-          && Runtime.getRuntime().availableProcessors() > 1;
-  private static final int ADAPTIVE_SPINS = Integer.getInteger("dev.runnel.adaptiveSpins", 16);
-  private static final int SPIN_BACKOFF = 32;
+  private static final boolean ADAPTIVE_WAIT =
+      Boolean.parseBoolean(System.getProperty("dev.runnel.adaptiveWait", "true"));
+  private static final int PROBE_SPINS =
+      Runtime.getRuntime().availableProcessors() > 1
+          ? Integer.getInteger("dev.runnel.probeSpins", 16)
+          : 0;
+  private static final int PROBE_BACKOFF = 32;
   private int spinScore;
 
   // Mutable state, guarded by the lock.
@@ -342,13 +347,19 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
   /** Waits for a queued plain node: its item once completed, NONE on timeout. */
   private Object awaitNode(WaitNode node, long deadline) throws InterruptedException {
     Object t = null;
-    if (ADAPTIVE_SPIN && node.thread().isVirtual()) {
+    if (ADAPTIVE_WAIT && node.thread().isVirtual()) {
       int score = spinScore;
       if (score < 0) {
         spinScore = score + 1;
       } else {
-        t = node.spin(ADAPTIVE_SPINS);
-        spinScore = t != null ? 0 : -SPIN_BACKOFF;
+        spinScore = -PROBE_BACKOFF; // pessimistic: goroutines arriving meanwhile park at once
+        if ((t = node.spin(PROBE_SPINS)) == null) {
+          Thread.yield();
+          t = node.spin(0);
+        }
+        if (t != null) {
+          spinScore = 0;
+        }
       }
     }
     if (t == null) {

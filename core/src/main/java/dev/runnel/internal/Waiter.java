@@ -34,13 +34,12 @@ public abstract class Waiter {
    * stopped waiting is harmless: park permits are sticky and every park sits in a loop that
    * re-checks result.
    *
-   * Waiting policy, measured with the ping-pong benchmark (ADR 0004):
-   *  - A virtual thread does not spin here. Its partner is often queued on the same carrier and
-   *    cannot run while it spins (an onSpinWait is ~50 ns on the reference machine; even 16 of
-   *    them tripled the round trip under load). It yields the carrier once instead: a partner
-   *    queued there runs at once and usually completes this waiter before it parks. Parking a
-   *    virtual thread is cheap anyway (an unmount, no system call). Callers that know spinning
-   *    pays off (a channel whose hand-offs have been arriving from another carrier) call spin().
+   * Waiting policy, measured with the benchmarks (ADR 0004):
+   *  - A virtual thread parks at once. Its partner is often queued on the same carrier and cannot
+   *    run while it spins (an onSpinWait is ~50 ns on the reference machine; even 16 of them
+   *    tripled a ping-pong round trip under load), and parking a virtual thread is an unmount, no
+   *    system call. Callers that can tell a hand-off is imminent (a channel whose recent hand-offs
+   *    came quickly) spin and yield first themselves, with spin().
    *  - A platform thread spins briefly: parking it is a system call and a context switch, several
    *    microseconds, which a partner on another core usually beats.
    * Nothing spins on a single core.
@@ -58,8 +57,6 @@ public abstract class Waiter {
   private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
   private static final int PLATFORM_SPINS =
       MULTICORE ? Integer.getInteger("dev.runnel.spins", 64) : 0;
-  private static final boolean VIRTUAL_YIELD =
-      Boolean.parseBoolean(System.getProperty("dev.runnel.yield", "true"));
 
   private static final VarHandle RESULT;
 
@@ -169,12 +166,8 @@ public abstract class Waiter {
    */
   public final Object await(long deadline, boolean interruptible) {
     Object r;
-    if (!thread.isVirtual()) {
-      if ((r = spin(PLATFORM_SPINS)) != null) {
-        return r;
-      }
-    } else if (VIRTUAL_YIELD) {
-      Thread.yield();
+    if (!thread.isVirtual() && (r = spin(PLATFORM_SPINS)) != null) {
+      return r;
     }
     boolean deferredInterrupt = false;
     parkedSince = System.nanoTime();
