@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runnel.TestSupport.Runner;
 import dev.runnel.TestSupport.Task;
+import dev.runnel.internal.WaitReason;
+import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +100,26 @@ class ChannelBlockingTest {
       s.join();
     }
     assertThat(ch.tryReceive()).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Runner.class)
+  void blockedGoroutinesSayWhatTheyWaitOn(Runner runner) throws Exception {
+    Channel<String> ch = Channel.make();
+    Task<String> receiver = runner.call(ch::receive);
+    Waiter w = TestSupport.awaitParked(receiver.thread());
+    assertThat(w.reason()).isEqualTo(WaitReason.CHAN_RECEIVE);
+    assertThat(w.reason().goName()).isEqualTo("chan receive");
+    assertThat(w.waitingOn()).isSameAs(ch);
+    assertThat(w.thread()).isSameAs(receiver.thread());
+    ch.send("v");
+    receiver.join();
+    Task<Void> sender = runner.run(() -> ch.send("w"));
+    Waiter sw = TestSupport.awaitParked(sender.thread());
+    assertThat(sw.reason()).isEqualTo(WaitReason.CHAN_SEND);
+    assertThat(sw.reason().goName()).isEqualTo("chan send");
+    assertThat(ch.receive()).isEqualTo("w");
+    sender.join();
   }
 
   // ------------------------------------------------------------------ interrupts

@@ -183,6 +183,35 @@ class SelectBlockingTest {
     assertThat(got).hasValue("v");
   }
 
+  @ParameterizedTest
+  @EnumSource(Runner.class)
+  void hugeTimeoutIsAWaitWithoutDeadline(Runner runner) throws Exception {
+    Channel<String> ch = Channel.make();
+    Task<Boolean> selecting =
+        runner.callBlocked(
+            () -> Select.select().onReceive(ch, v -> {}).run(Duration.ofSeconds(Long.MAX_VALUE)));
+    ch.send("v");
+    assertThat(selecting.join()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Runner.class)
+  void blockedSelectsSayWhatTheyWaitOn(Runner runner) {
+    Channel<String> ch = Channel.make();
+    Select s = Select.select().onReceive(ch, v -> {});
+    Task<Void> selecting = runner.run(s::run);
+    dev.runnel.internal.Waiter w = TestSupport.awaitParked(selecting.thread());
+    assertThat(w.reason()).isEqualTo(dev.runnel.internal.WaitReason.SELECT);
+    assertThat(w.waitingOn()).isSameAs(s);
+    Task<Void> empty = runner.run(() -> Select.select().run());
+    assertThat(TestSupport.awaitParked(empty.thread()).reason())
+        .isEqualTo(dev.runnel.internal.WaitReason.SELECT_NO_CASES);
+    selecting.thread().interrupt();
+    empty.thread().interrupt();
+    assertThat(selecting.failure()).isInstanceOf(InterruptedException.class);
+    assertThat(empty.failure()).isInstanceOf(InterruptedException.class);
+  }
+
   // ------------------------------------------------------------------ select in a loop
 
   @Test

@@ -198,6 +198,10 @@ class SelectTest {
       s.run();
     }
     assertThat(got).hasSize(20).containsOnlyNulls();
+    got.clear();
+    AtomicInteger otherwise = new AtomicInteger();
+    Select.select().onReceive(closed, got::add).otherwise(otherwise::incrementAndGet).run();
+    assertThat(otherwise).as("closed beats default").hasValue(0);
     List<Received<String>> oks = new ArrayList<>();
     Select.select().onReceiveOk(closed, oks::add).onReceiveOk(never, oks::add).run();
     assertThat(oks).containsExactly(Received.closed());
