@@ -54,10 +54,13 @@ import java.util.NoSuchElementException;
  *
  * @param <E> the element type; elements are never null
  */
-public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, ReceiveChannel<E> {
+public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
+
+  /** The algorithm and all mutable state; see {@link ChannelCore}. */
+  final ChannelCore core;
 
   private Channel(int capacity) {
-    super(capacity);
+    this.core = new ChannelCore(this, capacity);
   }
 
   /** Makes an unbuffered channel: Go's {@code make(chan E)}. */
@@ -78,18 +81,18 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
 
   @Override
   public void send(E e) throws InterruptedException {
-    send(e, Long.MAX_VALUE);
+    core.send(e, Long.MAX_VALUE);
   }
 
   @Override
   public boolean send(E e, Duration timeout) throws InterruptedException {
-    return send(e, deadlineAfter(timeout));
+    return core.send(e, ChannelCore.deadlineAfter(timeout));
   }
 
   @Override
   public boolean trySend(E e) {
     try {
-      return send(e, 0);
+      return core.send(e, 0);
     } catch (InterruptedException impossible) { // a non-blocking send never waits
       throw new AssertionError(impossible);
     }
@@ -98,24 +101,24 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
   @Override
   @SuppressWarnings("unchecked")
   public E receive() throws InterruptedException {
-    Object r = receive(Long.MAX_VALUE);
+    Object r = core.receive(Long.MAX_VALUE);
     return r == WaitNode.CLOSED ? null : (E) r;
   }
 
   @Override
   public Received<E> receiveOk() throws InterruptedException {
-    return received(receive(Long.MAX_VALUE));
+    return received(core.receive(Long.MAX_VALUE));
   }
 
   @Override
   public Received<E> receive(Duration timeout) throws InterruptedException {
-    return received(receive(deadlineAfter(timeout)));
+    return received(core.receive(ChannelCore.deadlineAfter(timeout)));
   }
 
   @Override
   public Received<E> tryReceive() {
     try {
-      return received(receive(0));
+      return received(core.receive(0));
     } catch (InterruptedException impossible) { // a non-blocking receive never waits
       throw new AssertionError(impossible);
     }
@@ -123,7 +126,7 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
 
   @SuppressWarnings("unchecked")
   private static <E> Received<E> received(Object r) {
-    if (r == NONE) {
+    if (r == ChannelCore.NONE) {
       return null;
     }
     return r == WaitNode.CLOSED ? Received.closed() : new Received<>((E) r, true);
@@ -131,17 +134,17 @@ public final class Channel<E> extends ChannelCore<E> implements SendChannel<E>, 
 
   @Override
   public void close() {
-    closeChannel();
+    core.close();
   }
 
   @Override
   public int size() {
-    return length();
+    return core.length();
   }
 
   @Override
   public int capacity() {
-    return cap();
+    return core.capacity();
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.runnel;
 
-import dev.runnel.internal.ShortLock;
-import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * The channel algorithm behind {@link Channel}: Go's runtime design (a short lock per channel, a
@@ -13,13 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * Implementation notes
  *
- * Invariants, under lock:
- *   - receivers holds live nodes only while the buffer is empty (count == 0);
- *   - senders holds live nodes only while the buffer is full (count == capacity; for an
+ * Layout. This object is the channel's lock (the AQS state word) and holds every mutable field,
+ * so that a hand-off touches one cache line of channel state plus the waiting node; the public
+ * Channel holds only final fields. The lock's critical sections are a few dozen instructions and
+ * never block or run user code: lock() tries a CAS, spins briefly, then parks in AQS, so a holder
+ * descheduled by the OS costs a waiter a park, never an unbounded spin.
+ *
+ * Invariants, under the lock:
+ *   - the receive queue holds live nodes only while the buffer is empty (count == 0);
+ *   - the send queue holds live nodes only while the buffer is full (count == capacity; for an
  *     unbuffered channel, always);
  *   - once closed, both queues are empty and stay empty.
  * "Live" because a select's node stays queued until its owner unlinks it after another case won;
- * such stale nodes are skipped (WaitQueue.pollCompletable) and never count as ready.
+ * such stale nodes are skipped (pollCompletable) and never count as ready.
  *
  * Linearization points: a hand-off to a blocked goroutine is the successful CAS on its Waiter
  * (tryComplete), made under this channel's lock; every other operation linearizes inside the
@@ -30,46 +38,154 @@ import java.util.concurrent.atomic.AtomicLong;
  * completed it, and woken by the caller after it released the lock (as Go does), so a wake-up
  * never lengthens the critical section.
  *
- * Happens-before: a value written by a sender is published to the receiver either through the
- * lock (buffered values) or through the Waiter CAS (hand-off), and a receive that completes a
- * blocked sender does so through the same CAS, which orders the receive before the send returns.
+ * Happens-before: a value written by a sender reaches the receiver through the lock (buffered
+ * values) or through the Waiter CAS (hand-off); a receive that completes a blocked sender does so
+ * through the same CAS, which orders the receive before that send returns.
  * </pre>
  */
-abstract class ChannelCore<E> {
+final class ChannelCore extends AbstractQueuedSynchronizer {
 
   /** A locked primitive's answer "this operation would block". */
   static final Object NONE = new Object();
+
   /** {@link #sendLocked} results. */
   static final int SENT = 1, FULL = 0, SEND_CLOSED = -1;
 
+  private static final int LOCK_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 16 : 0;
   private static final AtomicLong LOCK_ORDER = new AtomicLong();
+  private static final VarHandle COUNT;
+
+  static {
+    try {
+      COUNT = MethodHandles.lookup().findVarHandle(ChannelCore.class, "count", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Mutable state, guarded by the lock.
+  private WaitNode recvHead, recvTail, sendHead, sendTail;
+  private WaitNode pendingWake; // see "Park/unpark" above
+  private int head; // index of the oldest buffered element
+  private int count; // written under the lock (release); read without it by size() (acquire)
+  private boolean closed;
 
   /** Select locks its channels in increasing lockOrder, so two selects never deadlock. */
   final long lockOrder = LOCK_ORDER.getAndIncrement();
-  final ShortLock lock = new ShortLock();
-  final WaitQueue receivers = new WaitQueue();
-  final WaitQueue senders = new WaitQueue();
+  final Channel<?> owner;
   private final Object[] buffer; // null for an unbuffered channel
   private final int capacity;
-  private int head; // guarded by lock: index of the oldest buffered element
-  private volatile int count; // written under lock; read without it by size()
-  private boolean closed; // guarded by lock
-  private WaitNode pendingWake; // guarded by lock: see "Park/unpark" above
 
-  ChannelCore(int capacity) {
+  ChannelCore(Channel<?> owner, int capacity) {
     if (capacity < 0) {
       throw new IllegalArgumentException("makechan: size out of range");
     }
+    this.owner = owner;
     this.capacity = capacity;
     this.buffer = capacity == 0 ? null : new Object[capacity];
   }
 
-  final int length() {
-    return count;
+  int length() {
+    return (int) COUNT.getAcquire(this);
   }
 
-  final int cap() {
+  int capacity() {
     return capacity;
+  }
+
+  // ---------------------------------------------------------------- the lock
+
+  void lock() {
+    if (!compareAndSetState(0, 1)) {
+      lockSlow();
+    }
+  }
+
+  private void lockSlow() {
+    for (int i = LOCK_SPINS; i > 0; i--) {
+      Thread.onSpinWait();
+      if (getState() == 0 && compareAndSetState(0, 1)) {
+        return;
+      }
+    }
+    acquire(1);
+  }
+
+  void unlock() {
+    release(1);
+  }
+
+  @Override
+  protected boolean tryAcquire(int ignored) {
+    return compareAndSetState(0, 1);
+  }
+
+  @Override
+  protected boolean tryRelease(int ignored) {
+    setState(0);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- wait queues
+
+  void enqueue(WaitNode node) {
+    node.linked = true;
+    WaitNode tail = node.isSend ? sendTail : recvTail;
+    node.prev = tail;
+    if (tail != null) {
+      tail.next = node;
+    } else if (node.isSend) {
+      sendHead = node;
+    } else {
+      recvHead = node;
+    }
+    if (node.isSend) {
+      sendTail = node;
+    } else {
+      recvTail = node;
+    }
+  }
+
+  /** Unlinks {@code node} if it is still queued. */
+  void unlink(WaitNode node) {
+    if (!node.linked) {
+      return;
+    }
+    node.linked = false;
+    WaitNode p = node.prev;
+    WaitNode n = node.next;
+    if (p != null) {
+      p.next = n;
+    } else if (node.isSend) {
+      sendHead = n;
+    } else {
+      recvHead = n;
+    }
+    if (n != null) {
+      n.prev = p;
+    } else if (node.isSend) {
+      sendTail = p;
+    } else {
+      recvTail = p;
+    }
+    node.prev = null;
+    node.next = null;
+  }
+
+  /**
+   * Unlinks and returns the oldest queued node whose waiter is still waiting, or null. The caller
+   * must still win {@code node.waiter.tryComplete(node)}, which fails only if the waiter gave up
+   * or a select completed it through another channel meanwhile; then it polls again.
+   */
+  private WaitNode pollCompletable(boolean senders) {
+    WaitNode n;
+    while ((n = senders ? sendHead : recvHead) != null) {
+      unlink(n);
+      if (n.waiter.isWaiting()) {
+        return n;
+      }
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- locked primitives
@@ -78,18 +194,18 @@ abstract class ChannelCore<E> {
    * Receives without blocking, lock held: the element; {@link WaitNode#CLOSED} if closed and
    * drained; {@link #NONE} if it would block. May record a sender to wake.
    */
-  final Object receiveLocked() {
+  Object receiveLocked() {
     int n = count;
     if (n > 0) {
       Object[] b = buffer;
       int h = head;
       Object e = b[h];
-      b[h] = null;
       head = h + 1 == capacity ? 0 : h + 1;
       WaitNode s = completeSender();
       if (s == null) {
-        count = n - 1;
-      } else { // the oldest blocked sender moves into the freed slot: n == capacity
+        b[h] = null;
+        COUNT.setRelease(this, n - 1);
+      } else { // n == capacity: the oldest blocked sender moves into the freed slot
         b[h] = s.item;
       }
       return e;
@@ -103,7 +219,7 @@ abstract class ChannelCore<E> {
 
   private WaitNode completeSender() {
     WaitNode s;
-    while ((s = senders.pollCompletable()) != null) {
+    while ((s = pollCompletable(true)) != null) {
       if (s.waiter.tryComplete(s)) {
         pendingWake = s;
         return s;
@@ -113,12 +229,12 @@ abstract class ChannelCore<E> {
   }
 
   /** Sends without blocking, lock held: {@link #SENT}, {@link #FULL} or {@link #SEND_CLOSED}. */
-  final int sendLocked(Object e) {
+  int sendLocked(Object e) {
     if (closed) {
       return SEND_CLOSED;
     }
     WaitNode r;
-    while ((r = receivers.pollCompletable()) != null) {
+    while ((r = pollCompletable(false)) != null) {
       r.item = e; // published by the CAS below
       if (r.waiter.tryComplete(r)) {
         pendingWake = r;
@@ -129,14 +245,14 @@ abstract class ChannelCore<E> {
     if (n < capacity) {
       int i = head + n;
       buffer[i >= capacity ? i - capacity : i] = e;
-      count = n + 1;
+      COUNT.setRelease(this, n + 1);
       return SENT;
     }
     return FULL;
   }
 
   /** Takes the goroutine a locked primitive completed, to wake once the lock is released. */
-  final WaitNode takePendingWake() {
+  WaitNode takePendingWake() {
     WaitNode w = pendingWake;
     pendingWake = null;
     return w;
@@ -154,22 +270,22 @@ abstract class ChannelCore<E> {
    * Receives, blocking until {@code deadline} (nanoTime; {@code Long.MAX_VALUE} for none; 0 for
    * never block): the element, {@link WaitNode#CLOSED}, or {@link #NONE} on timeout.
    */
-  final Object receive(long deadline) throws InterruptedException {
+  Object receive(long deadline) throws InterruptedException {
     if (deadline != 0 && Thread.interrupted()) {
       throw new InterruptedException();
     }
-    lock.lock();
+    lock();
     Object r = receiveLocked();
     if (r != NONE || deadline == 0) {
       WaitNode w = takePendingWake();
-      lock.unlock();
+      unlock();
       wake(w);
       return r;
     }
-    WaitNode node = new WaitNode(new Waiter(WaitReason.CHAN_RECEIVE, this), this, 0, null);
-    receivers.add(node);
-    lock.unlock();
-    return awaitNode(node, receivers, deadline);
+    WaitNode node = new WaitNode(this, null);
+    enqueue(node);
+    unlock();
+    return awaitNode(node, deadline);
   }
 
   /**
@@ -178,44 +294,43 @@ abstract class ChannelCore<E> {
    *
    * @throws ChannelClosedException if the channel is or becomes closed
    */
-  final boolean send(E e, long deadline) throws InterruptedException {
+  boolean send(Object e, long deadline) throws InterruptedException {
     if (e == null) {
       throw new NullPointerException("channel elements must not be null");
     }
     if (deadline != 0 && Thread.interrupted()) {
       throw new InterruptedException();
     }
-    lock.lock();
+    lock();
     int r = sendLocked(e);
     if (r != FULL || deadline == 0) {
       WaitNode w = takePendingWake();
-      lock.unlock();
+      unlock();
       wake(w);
       if (r == SEND_CLOSED) {
         throw new ChannelClosedException("send on closed channel");
       }
       return r == SENT;
     }
-    WaitNode node = new WaitNode(new Waiter(WaitReason.CHAN_SEND, this), this, 0, e);
-    senders.add(node);
-    lock.unlock();
-    Object t = awaitNode(node, senders, deadline);
+    WaitNode node = new WaitNode(this, e);
+    enqueue(node);
+    unlock();
+    Object t = awaitNode(node, deadline);
     if (t == WaitNode.CLOSED) {
       throw new ChannelClosedException("send on closed channel");
     }
     return t != NONE;
   }
 
-  /** Waits for a queued node: its item once completed, NONE on timeout. */
-  private Object awaitNode(WaitNode node, WaitQueue queue, long deadline)
-      throws InterruptedException {
-    Object t = node.waiter.await(deadline, true);
+  /** Waits for a queued plain node: its item once completed, NONE on timeout. */
+  private Object awaitNode(WaitNode node, long deadline) throws InterruptedException {
+    Object t = node.await(deadline, true);
     if (t == node) {
       return node.item;
     }
-    lock.lock();
-    queue.remove(node);
-    lock.unlock();
+    lock();
+    unlink(node);
+    unlock();
     if (t == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
@@ -226,23 +341,25 @@ abstract class ChannelCore<E> {
    * Closes the channel, completing every blocked receiver (closed, no value) and every blocked
    * sender (which then throws).
    */
-  final void closeChannel() {
-    lock.lock();
+  void close() {
+    lock();
     if (closed) {
-      lock.unlock();
+      unlock();
       throw new ChannelClosedException("close of closed channel");
     }
     closed = true;
-    WaitNode rs = completeAllClosed(receivers);
-    WaitNode ss = completeAllClosed(senders);
-    lock.unlock();
-    wakeCompleted(rs);
-    wakeCompleted(ss);
+    WaitNode receivers = completeAllClosed(recvHead);
+    WaitNode senders = completeAllClosed(sendHead);
+    recvHead = recvTail = sendHead = sendTail = null;
+    unlock();
+    wakeCompleted(receivers);
+    wakeCompleted(senders);
   }
 
-  private static WaitNode completeAllClosed(WaitQueue queue) {
-    WaitNode first = queue.detachAll();
+  /** Completes a detached chain with CLOSED; the chain stays walkable through {@code next}. */
+  private static WaitNode completeAllClosed(WaitNode first) {
     for (WaitNode n = first; n != null; n = n.next) {
+      n.linked = false;
       n.item = WaitNode.CLOSED;
       n.waiter.tryComplete(n);
     }
@@ -257,8 +374,8 @@ abstract class ChannelCore<E> {
     }
   }
 
-  /** Deadline for a timeout, saturating: 0 means "do not block". */
-  static long deadlineAfter(java.time.Duration timeout) {
+  /** A deadline {@code timeout} from now, saturating; 0 means "do not block". */
+  static long deadlineAfter(Duration timeout) {
     long nanos;
     try {
       nanos = timeout.toNanos();
@@ -270,5 +387,10 @@ abstract class ChannelCore<E> {
     }
     long deadline = System.nanoTime() + nanos;
     return deadline == 0 || deadline == Long.MAX_VALUE ? deadline - 1 : deadline;
+  }
+
+  @Override
+  public String toString() {
+    return owner.toString();
   }
 }

@@ -39,23 +39,23 @@ abstract class SelectCore {
   /** Case kinds: how the subclass passes the outcome to the case's body. */
   static final byte RECEIVE = 0, RECEIVE_OK = 1, SEND = 2;
 
-  private ChannelCore<?>[] channels = new ChannelCore<?>[2]; // null: Go's nil channel
+  private ChannelCore[] channels = new ChannelCore[2]; // null: Go's nil channel
   private Object[] sendValues = new Object[2]; // non-null exactly for send cases
   private Object[] bodies = new Object[2];
   private byte[] kinds = new byte[2];
   private int size;
   private Object defaultBody;
   /** The distinct non-null channels in lock order; null when cases were added since. */
-  private ChannelCore<?>[] lockSet;
+  private ChannelCore[] lockSet;
   private int[] pollOrder;
   /** What the chosen receive case received: an element or {@link WaitNode#CLOSED}. */
   private Object received;
 
   final void addCase(Object channel, Object sendValue, byte kind, Object body) {
     Objects.requireNonNull(body, "body");
-    ChannelCore<?> core = null;
-    if (channel instanceof ChannelCore<?> c) {
-      core = c;
+    ChannelCore core = null;
+    if (channel instanceof Channel<?> c) {
+      core = c.core;
     } else if (channel != null) {
       throw new IllegalArgumentException(
           "select works on channels made by Channel.make, not " + channel.getClass().getName());
@@ -111,14 +111,14 @@ abstract class SelectCore {
     if (blocking && Thread.interrupted()) {
       throw new InterruptedException();
     }
-    ChannelCore<?>[] locks = lockSet();
+    ChannelCore[] locks = lockSet();
     if (locks.length == 0) {
       return blocking ? awaitNothing(deadline) : noneReady();
     }
     lockAll(locks);
     int[] order = shuffledOrder();
     for (int i : order) {
-      ChannelCore<?> c = channels[i];
+      ChannelCore c = channels[i];
       if (c == null) {
         continue;
       }
@@ -155,16 +155,16 @@ abstract class SelectCore {
     return defaultBody != null ? DEFAULT : TIMED_OUT;
   }
 
-  private int enqueueAndAwait(ChannelCore<?>[] locks, long deadline)
+  private int enqueueAndAwait(ChannelCore[] locks, long deadline)
       throws InterruptedException {
     Waiter waiter = new Waiter(WaitReason.SELECT, this);
     WaitNode[] nodes = new WaitNode[size];
     for (int i = 0; i < size; i++) {
-      ChannelCore<?> c = channels[i];
+      ChannelCore c = channels[i];
       if (c != null) {
         Object v = sendValues[i];
         WaitNode n = new WaitNode(waiter, c, i, v);
-        (v == null ? c.receivers : c.senders).add(n);
+        c.enqueue(n);
         nodes[i] = n;
       }
     }
@@ -173,10 +173,10 @@ abstract class SelectCore {
     for (WaitNode n : nodes) {
       // linked is only ever cleared once set, so a stale read of false is exact; true rechecks
       if (n != null && n != t && n.linked) {
-        ChannelCore<?> c = n.channel;
-        c.lock.lock();
-        (sendValues[n.caseIndex] == null ? c.receivers : c.senders).remove(n);
-        c.lock.unlock();
+        ChannelCore c = n.channel;
+        c.lock();
+        c.unlink(n);
+        c.unlock();
       }
     }
     if (t == Waiter.INTERRUPTED) {
@@ -203,14 +203,14 @@ abstract class SelectCore {
     return TIMED_OUT;
   }
 
-  private ChannelCore<?>[] lockSet() {
-    ChannelCore<?>[] set = lockSet;
+  private ChannelCore[] lockSet() {
+    ChannelCore[] set = lockSet;
     if (set == null) {
       set = Arrays.stream(channels, 0, size)
           .filter(Objects::nonNull)
           .distinct()
           .sorted((a, b) -> Long.compare(a.lockOrder, b.lockOrder))
-          .toArray(ChannelCore<?>[]::new);
+          .toArray(ChannelCore[]::new);
       lockSet = set;
       pollOrder = new int[size];
     }
@@ -230,15 +230,15 @@ abstract class SelectCore {
     return order;
   }
 
-  private static void lockAll(ChannelCore<?>[] locks) {
-    for (ChannelCore<?> c : locks) {
-      c.lock.lock();
+  private static void lockAll(ChannelCore[] locks) {
+    for (ChannelCore c : locks) {
+      c.lock();
     }
   }
 
-  private static void unlockAll(ChannelCore<?>[] locks) {
+  private static void unlockAll(ChannelCore[] locks) {
     for (int i = locks.length - 1; i >= 0; i--) {
-      locks[i].lock.unlock();
+      locks[i].unlock();
     }
   }
 

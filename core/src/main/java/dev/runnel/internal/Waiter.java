@@ -13,10 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  * completion or cancellation wins, decided by a CAS on {@link #result}. The winner of a completion
  * then calls {@link #wake}.
  *
+ * <p>A subclass may carry the data of the operation it waits for (a channel's wait node does), so
+ * that a blocked operation is a single object.
+ *
  * <p>The waiter is also the park blocker ({@code LockSupport.getBlocker(thread)} returns it), so a
  * goroutine dump can tell what every parked goroutine waits on, for free.
  */
-public final class Waiter {
+public class Waiter {
 
   /*
    * Implementation notes.
@@ -40,15 +43,22 @@ public final class Waiter {
   /** What {@link #await} returns when the deadline passed first. */
   public static final Object TIMED_OUT = new Object();
 
-  /**
-   * Busy-wait iterations before parking: a partner running on another core usually completes a
-   * hand-off well within this, and parking plus unparking a virtual thread costs far more. Zero on
-   * a single core, where spinning only delays the partner. Tuned with the ping-pong benchmark.
+  /*
+   * Waiting policy, measured with the ping-pong benchmark (see BENCHMARKS.md):
+   *  - A virtual thread does not spin. Its partner is often queued on the same carrier, and cannot
+   *    run while it spins (an onSpinWait is ~50 ns on the reference machine; even 16 of them
+   *    tripled the round trip under load). It yields the carrier once instead: a partner queued
+   *    there runs at once and usually completes this waiter before it parks. Parking a virtual
+   *    thread is cheap anyway (an unmount, no system call).
+   *  - A platform thread spins briefly: parking it is a system call and a context switch, several
+   *    microseconds, which a partner on another core usually beats.
+   * Nothing spins on a single core.
    */
-  static final int SPINS =
-      Runtime.getRuntime().availableProcessors() > 1
-          ? Integer.getInteger("dev.runnel.spins", 1 << 8)
-          : 0;
+  private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
+  static final int VIRTUAL_SPINS = MULTICORE ? Integer.getInteger("dev.runnel.vspins", 0) : 0;
+  static final int PLATFORM_SPINS = MULTICORE ? Integer.getInteger("dev.runnel.spins", 64) : 0;
+  static final boolean VIRTUAL_YIELD =
+      Boolean.parseBoolean(System.getProperty("dev.runnel.yield", "true"));
 
   private static final VarHandle RESULT;
 
@@ -111,11 +121,15 @@ public final class Waiter {
    */
   public Object await(long deadline, boolean interruptible) {
     Object r;
-    for (int i = SPINS; i > 0; i--) {
+    boolean virtual = thread.isVirtual();
+    for (int i = virtual ? VIRTUAL_SPINS : PLATFORM_SPINS; i > 0; i--) {
       if ((r = result) != null) {
         return r;
       }
       Thread.onSpinWait();
+    }
+    if (virtual && VIRTUAL_YIELD) {
+      Thread.yield();
     }
     return awaitParked(deadline, interruptible);
   }

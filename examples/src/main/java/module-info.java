@@ -1,0 +1,4 @@
+/** Runnable Runnel programs: the classic Go concurrency scenarios and the main demo. */
+module dev.runnel.examples {
+  requires dev.runnel.core;
+}
