@@ -172,12 +172,39 @@ final class TestSupport {
   }
 
   /** Whether {@code ch} has no queued wait nodes at all (nothing stale left behind). */
-  static boolean noWaiters(ChannelCore<?> ch) {
-    ch.lock.lock();
+  static boolean noWaiters(Channel<?> ch) {
+    return queuedReceivers(ch) == 0 && queuedSenders(ch) == 0;
+  }
+
+  /** The number of nodes in {@code ch}'s receive queue, live or stale. */
+  static int queuedReceivers(Channel<?> ch) {
+    return queued(ch, "recvHead");
+  }
+
+  /** The number of nodes in {@code ch}'s send queue, live or stale. */
+  static int queuedSenders(Channel<?> ch) {
+    return queued(ch, "sendHead");
+  }
+
+  /**
+   * Counts a wait queue under the channel's lock. The queue heads are private to the channel
+   * core, so this reads them reflectively; it must follow the core if the field names change.
+   */
+  private static int queued(Channel<?> ch, String headField) {
+    ChannelCore core = ch.core;
+    core.lock();
     try {
-      return ch.receivers.isEmpty() && ch.senders.isEmpty();
+      java.lang.reflect.Field f = ChannelCore.class.getDeclaredField(headField);
+      f.setAccessible(true);
+      int n = 0;
+      for (WaitNode w = (WaitNode) f.get(core); w != null; w = w.next) {
+        n++;
+      }
+      return n;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("ChannelCore's wait queues changed shape", e);
     } finally {
-      ch.lock.unlock();
+      core.unlock();
     }
   }
 }
