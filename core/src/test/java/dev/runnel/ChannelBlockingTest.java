@@ -104,6 +104,35 @@ class ChannelBlockingTest {
 
   @ParameterizedTest
   @EnumSource(Runner.class)
+  void fifoOrderSurvivesAWaiterLeavingFromTheMiddle(Runner runner) throws Exception {
+    Channel<Integer> ch = Channel.make();
+    Task<Integer> r1 = runner.callBlocked(ch::receive);
+    Task<Integer> r2 = runner.callBlocked(ch::receive);
+    Task<Received<Integer>> r3 = runner.callBlocked(() -> ch.receive(Duration.ofMillis(500)));
+    Task<Integer> r4 = runner.callBlocked(ch::receive);
+    r2.thread().interrupt(); // leaves by interrupt
+    assertThat(r2.failure()).isInstanceOf(InterruptedException.class);
+    assertThat(r3.join()).as("leaves by timeout").isNull();
+    ch.send(1);
+    ch.send(2);
+    assertThat(r1.join()).isEqualTo(1);
+    assertThat(r4.join()).isEqualTo(2);
+
+    Channel<Integer> out = Channel.make();
+    Task<Void> s1 = runner.runBlocked(() -> out.send(1));
+    Task<Void> s2 = runner.runBlocked(() -> out.send(2));
+    Task<Void> s3 = runner.runBlocked(() -> out.send(3));
+    s2.thread().interrupt();
+    assertThat(s2.failure()).isInstanceOf(InterruptedException.class);
+    assertThat(out.receive()).isEqualTo(1);
+    assertThat(out.receive()).isEqualTo(3);
+    s1.join();
+    s3.join();
+    assertThat(TestSupport.noWaiters(out)).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Runner.class)
   void blockedGoroutinesSayWhatTheyWaitOn(Runner runner) throws Exception {
     Channel<String> ch = Channel.make();
     Task<String> receiver = runner.call(ch::receive);

@@ -163,6 +163,51 @@ class GoTest {
   }
 
   @Test
+  void interruptedExceptionEscapingAGoroutineIsAPanicToo() throws Exception {
+    CompletableFuture<Throwable> panic = new CompletableFuture<>();
+    Go.setPanicHandler((t, e) -> panic.complete(e));
+    Go.go(
+        () -> {
+          Thread.currentThread().interrupt();
+          Channel.make().receive(); // throws at once
+        });
+    assertThat(panic.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
+  void concurrentPanicsArePrintedWhole() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int n = 16;
+    long[] ids = new long[n];
+    CountDownLatch ready = new CountDownLatch(n);
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      Go.go(
+          () -> {
+            ids[k] = Go.goroutineId();
+            ready.countDown();
+            go.await();
+            throw new IllegalStateException("boom-" + k + "-end");
+          });
+    }
+    assertThat(ready.await(5, TimeUnit.SECONDS)).isTrue();
+    go.countDown();
+    TestSupport.eventually(
+        "every panic is printed",
+        () -> captured.toString(StandardCharsets.UTF_8).split("\\[running\\]:", -1).length > n);
+    String out = captured.toString(StandardCharsets.UTF_8);
+    String nl = System.lineSeparator();
+    for (int i = 0; i < n; i++) {
+      assertThat(out)
+          .contains(
+              "panic: java.lang.IllegalStateException: boom-" + i + "-end" + nl + nl
+                  + "goroutine " + ids[i] + " [running]:" + nl);
+    }
+  }
+
+  @Test
   void defaultHandlerPrintsThePanicInGoShape() throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

@@ -353,6 +353,51 @@ class SelectTest {
     assertThat(TestSupport.noWaiters(ch)).isTrue();
   }
 
+  @Test
+  void manyCasesOnlyTheReadyOneWins() throws InterruptedException {
+    List<Channel<Integer>> chans = new ArrayList<>();
+    AtomicInteger winner = new AtomicInteger(-1);
+    Select s = Select.select();
+    for (int i = 0; i < 20; i++) {
+      Channel<Integer> ch = Channel.make(1);
+      chans.add(ch);
+      int k = i;
+      s.onReceive(ch, v -> winner.set(k));
+    }
+    for (int round = 0; round < 40; round++) {
+      int ready = (round * 7) % 20;
+      chans.get(ready).send(round);
+      s.run();
+      assertThat(winner).hasValue(ready);
+    }
+  }
+
+  @Test
+  void bodyMayUseTheChannelItsCaseCommunicatedOn() throws InterruptedException {
+    Channel<Integer> ch = Channel.make(1);
+    ch.send(1);
+    List<Integer> seen = new ArrayList<>();
+    // bodies run after the select released every channel lock: no self-deadlock
+    Select s =
+        Select.select()
+            .onReceive(
+                ch,
+                v -> {
+                  seen.add(v);
+                  if (v == null) {
+                    return; // closed
+                  } else if (v < 5) {
+                    assertThat(ch.trySend(v + 1)).isTrue();
+                  } else {
+                    ch.close();
+                  }
+                });
+    for (int i = 0; i < 6; i++) {
+      s.run();
+    }
+    assertThat(seen).containsExactly(1, 2, 3, 4, 5, null);
+  }
+
   // ------------------------------------------------------------------ misuse
 
   @Test
