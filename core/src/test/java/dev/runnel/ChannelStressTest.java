@@ -98,6 +98,49 @@ class ChannelStressTest {
     assertThat(TestSupport.noWaiters(ch)).isTrue();
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void bufferedChannelAsCountingSemaphoreBoundsConcurrencyAndPublishes(int capacity)
+      throws Exception {
+    // Go's memory model: the k-th receive happens-before the (k+C)-th send completes, so a
+    // channel of capacity C is a semaphore; with C == 1 it is a mutex guarding plain fields
+    Channel<Boolean> sem = Channel.make(capacity);
+    int goroutines = 8;
+    int rounds = 5_000;
+    int[] plainCounter = {0};
+    java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger maxInside = new java.util.concurrent.atomic.AtomicInteger();
+    Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    CountDownLatch done = new CountDownLatch(goroutines);
+    for (int g = 0; g < goroutines; g++) {
+      Go.go(
+          () -> {
+            try {
+              for (int i = 0; i < rounds; i++) {
+                sem.send(true); // acquire
+                int now = inside.incrementAndGet();
+                maxInside.accumulateAndGet(now, Math::max);
+                if (capacity == 1) {
+                  plainCounter[0]++; // guarded only by the channel
+                }
+                inside.decrementAndGet();
+                sem.receive(); // release
+              }
+            } catch (Throwable t) {
+              failures.add(t);
+            } finally {
+              done.countDown();
+            }
+          });
+    }
+    assertThat(done.await(40, TimeUnit.SECONDS)).isTrue();
+    assertThat(failures).isEmpty();
+    assertThat(maxInside.get()).isBetween(1, capacity);
+    if (capacity == 1) {
+      assertThat(plainCounter[0]).isEqualTo(goroutines * rounds);
+    }
+  }
+
   // ------------------------------------------------------------------ close racing blocked ops
 
   @ParameterizedTest
@@ -265,6 +308,45 @@ class ChannelStressTest {
   }
 
   // ------------------------------------------------------------------ timeout racing hand-off
+  @ParameterizedTest
+  @EnumSource(Runner.class)
+  void timeoutRacingAHandOffFromATimedSendIsAllOrNothing(Runner runner) throws Exception {
+    int rounds = runner == Runner.VIRTUAL ? 500 : 200; // platform threads start slowly
+    for (int round = 0; round < rounds; round++) {
+      Channel<Integer> ch = Channel.make(round % 2); // unbuffered, and a full buffer of one
+      if (ch.capacity() == 1) {
+        ch.send(-1);
+      }
+      int value = round;
+      Duration timeout = Duration.ofNanos(ThreadLocalRandom.current().nextLong(1, 300_000));
+      Task<Boolean> sender = runner.call(() -> ch.send(value, timeout));
+      List<Integer> taken = new ArrayList<>();
+      while (!sender.isDone()) {
+        Received<Integer> r = ch.tryReceive();
+        if (r != null) {
+          taken.add(r.value());
+          if (r.value() == value) {
+            break;
+          }
+        }
+        Thread.onSpinWait();
+      }
+      boolean sent = sender.join();
+      Received<Integer> r;
+      while ((r = ch.tryReceive()) != null) {
+        taken.add(r.value());
+      }
+      taken.remove(Integer.valueOf(-1));
+      if (sent) {
+        assertThat(taken).as("round %d", round).containsExactly(value);
+      } else {
+        assertThat(taken).as("round %d: a send that timed out delivered nothing", round).isEmpty();
+      }
+      assertThat(TestSupport.noWaiters(ch)).isTrue();
+    }
+  }
+
+
 
   @ParameterizedTest
   @EnumSource(Runner.class)

@@ -426,6 +426,24 @@ class ChannelTest {
 
   @ParameterizedTest
   @EnumSource(Runner.class)
+  void closeHappensBeforeAReceiveThatSeesIt(Runner runner) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      Channel<String> ch = Channel.make();
+      Box box = new Box();
+      Task<Integer> receiver =
+          runner.call(
+              () -> {
+                assertThat(ch.receive()).isNull();
+                return box.plain;
+              });
+      box.plain = i + 1;
+      ch.close();
+      assertThat(receiver.join()).isEqualTo(i + 1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Runner.class)
   void unbufferedReceiveHappensBeforeSendCompletes(Runner runner) throws Exception {
     Channel<String> ch = Channel.make();
     Box box = new Box();
