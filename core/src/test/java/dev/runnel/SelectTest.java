@@ -7,7 +7,6 @@ import dev.runnel.TestSupport.Runner;
 import dev.runnel.TestSupport.Task;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -396,92 +395,5 @@ class SelectTest {
       s.run();
     }
     assertThat(seen).containsExactly(1, 2, 3, 4, 5, null);
-  }
-
-  // ------------------------------------------------------------------ misuse
-
-  @Test
-  void nullSendValueIsRejected() {
-    Channel<String> ch = Channel.make(1);
-    assertThatThrownBy(() -> Select.select().onSend(ch, null, () -> {}))
-        .isInstanceOf(NullPointerException.class);
-  }
-
-  @Test
-  void foreignChannelImplementationsAreRejected() {
-    ReceiveChannel<String> foreign =
-        new ReceiveChannel<>() {
-          @Override
-          public String receive() {
-            return null;
-          }
-
-          @Override
-          public Received<String> receiveOk() {
-            return null;
-          }
-
-          @Override
-          public Received<String> receive(Duration timeout) {
-            return null;
-          }
-
-          @Override
-          public Received<String> tryReceive() {
-            return null;
-          }
-
-          @Override
-          public int size() {
-            return 0;
-          }
-
-          @Override
-          public int capacity() {
-            return 0;
-          }
-
-          @Override
-          public Iterator<String> iterator() {
-            return List.<String>of().iterator();
-          }
-        };
-    assertThatThrownBy(() -> Select.select().onReceive(foreign, v -> {}))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Select.select().onReceiveOk(foreign, v -> {}))
-        .isInstanceOf(IllegalArgumentException.class);
-    SendChannel<String> foreignSend =
-        new SendChannel<>() {
-          @Override
-          public void send(String e) {}
-
-          @Override
-          public boolean send(String e, Duration timeout) {
-            return true;
-          }
-
-          @Override
-          public boolean trySend(String e) {
-            return true;
-          }
-
-          @Override
-          public void close() {}
-        };
-    assertThatThrownBy(() -> Select.select().onSend(foreignSend, "v", () -> {}))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void exceptionFromBodyPropagatesAfterTheCommunication() throws InterruptedException {
-    Channel<String> ch = Channel.make(1);
-    ch.send("v");
-    Select s = Select.select().onReceive(ch, v -> {
-      throw new IllegalStateException("body failed");
-    });
-    assertThatThrownBy(s::run).hasMessage("body failed");
-    assertThat(ch.size()).isZero();
-    ch.send("w");
-    assertThatThrownBy(s::run).hasMessage("body failed"); // the builder still works
   }
 }
