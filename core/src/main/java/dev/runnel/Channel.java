@@ -63,7 +63,12 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
     this.core = new ChannelCore(this, capacity);
   }
 
-  /** Makes an unbuffered channel: Go's {@code make(chan E)}. */
+  /**
+   * Makes an unbuffered channel: Go's {@code make(chan E)}.
+   *
+   * @param <E> the element type
+   * @return a new open channel of capacity 0
+   */
   public static <E> Channel<E> make() {
     return new Channel<>(0);
   }
@@ -71,7 +76,9 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
   /**
    * Makes a channel with room for {@code capacity} values: Go's {@code make(chan E, capacity)}.
    *
+   * @param <E> the element type
    * @param capacity the buffer size; 0 makes an unbuffered channel
+   * @return a new open channel
    * @throws IllegalArgumentException if {@code capacity} is negative ({@code "makechan: size out
    *     of range"})
    */

@@ -10,7 +10,11 @@ public final class ChannelClosedException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Creates the exception with Go's panic text. */
+  /**
+   * Creates the exception with Go's panic text.
+   *
+   * @param message {@code "send on closed channel"} or {@code "close of closed channel"}
+   */
   public ChannelClosedException(String message) {
     super(message);
   }

@@ -200,13 +200,14 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
       Object[] b = buffer;
       int h = head;
       Object e = b[h];
+      b[h] = null;
       head = h + 1 == capacity ? 0 : h + 1;
       WaitNode s = completeSender();
       if (s == null) {
-        b[h] = null;
         COUNT.setRelease(this, n - 1);
-      } else { // n == capacity: the oldest blocked sender moves into the freed slot
-        b[h] = s.item;
+      } else { // the oldest blocked sender's value goes in at the tail (the freed slot: n == cap)
+        int t = h + n;
+        b[t >= capacity ? t - capacity : t] = s.item;
       }
       return e;
     }

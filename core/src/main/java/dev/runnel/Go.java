@@ -42,6 +42,7 @@ public final class Go {
   /**
    * Starts {@code f} in a new goroutine: Go's {@code go f()}.
    *
+   * @param f the goroutine's body
    * @throws NullPointerException if {@code f} is null
    */
   public static void go(GoFunc f) {
@@ -51,12 +52,18 @@ public final class Go {
   /**
    * The number of goroutines started by Runnel that have not yet returned: Go's {@code
    * runtime.NumGoroutine()}, without the main goroutine or Runnel's service threads.
+   *
+   * @return the number of live goroutines
    */
   public static int numGoroutine() {
     return Goroutines.live();
   }
 
-  /** The current goroutine's id, or -1 if the caller is not a goroutine started by Runnel. */
+  /**
+   * The current goroutine's id.
+   *
+   * @return the id (from 1, in start order), or -1 if the caller is not a goroutine
+   */
   public static long goroutineId() {
     return Goroutines.currentId();
   }
@@ -65,6 +72,8 @@ public final class Go {
    * Routes panics (exceptions escaping goroutines) to {@code handler}, process-wide; {@code null}
    * restores the default, which prints them to standard error. If the handler itself throws, the
    * panic is printed with the handler's exception attached, so it is still not lost.
+   *
+   * @param handler receives the goroutine's thread and the exception; null for the default
    */
   public static void setPanicHandler(Thread.UncaughtExceptionHandler handler) {
     Goroutines.setPanicHandler(handler);

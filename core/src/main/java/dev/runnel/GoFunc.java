@@ -10,6 +10,10 @@ package dev.runnel;
  */
 @FunctionalInterface
 public interface GoFunc {
-  /** Runs the goroutine's body. */
+  /**
+   * Runs the goroutine's body.
+   *
+   * @throws Exception anything; an exception that escapes is reported as a panic
+   */
   void run() throws Exception;
 }

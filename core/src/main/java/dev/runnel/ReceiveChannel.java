@@ -39,6 +39,7 @@ public interface ReceiveChannel<E> extends Iterable<E> {
   /**
    * Receives a value, waiting at most {@code timeout}.
    *
+   * @param timeout how long to wait at most; zero or negative means do not wait
    * @return the value with {@code ok == true}; {@link Received#closed()} once closed and drained;
    *     or {@code null} if the timeout passed first, and then nothing was received
    * @throws InterruptedException if interrupted while waiting; then nothing was received
@@ -54,9 +55,17 @@ public interface ReceiveChannel<E> extends Iterable<E> {
    */
   Received<E> tryReceive();
 
-  /** The number of values buffered and not yet received: Go's {@code len(ch)}. */
+  /**
+   * The number of values buffered and not yet received: Go's {@code len(ch)}.
+   *
+   * @return the number of buffered values, at some instant during the call
+   */
   int size();
 
-  /** The buffer's capacity, 0 for an unbuffered channel: Go's {@code cap(ch)}. */
+  /**
+   * The buffer's capacity: Go's {@code cap(ch)}.
+   *
+   * @return the capacity given at creation; 0 for an unbuffered channel
+   */
   int capacity();
 }

@@ -12,7 +12,12 @@ public record Received<E>(E value, boolean ok) {
 
   private static final Received<?> CLOSED = new Received<>(null, false);
 
-  /** The result of receiving from a closed and drained channel. */
+  /**
+   * The result of receiving from a closed and drained channel.
+   *
+   * @param <E> the element type
+   * @return {@code Received(null, false)}, one shared instance
+   */
   @SuppressWarnings("unchecked")
   public static <E> Received<E> closed() {
     return (Received<E>) CLOSED;

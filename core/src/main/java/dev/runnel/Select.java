@@ -44,13 +44,20 @@ public final class Select extends SelectCore {
 
   private Select() {}
 
-  /** Starts an empty select; add cases, then {@link #run()} it. */
+  /**
+   * Starts an empty select; add cases, then {@link #run()} it.
+   *
+   * @return a new select with no cases
+   */
   public static Select select() {
     return new Select();
   }
 
   /**
    * Starts a select whose cases yield a value of type {@code R}: see {@link SelectExpression}.
+   *
+   * @param <R> the type of value the cases yield
+   * @return a new select expression with no cases
    */
   public static <R> SelectExpression<R> expression() {
     return new SelectExpression<>();
@@ -60,7 +67,10 @@ public final class Select extends SelectCore {
    * Adds a receive case: Go's {@code case v := <-ch:}. The body gets the value received, or
    * {@code null} if the channel is closed.
    *
+   * @param <E> the element type
    * @param ch the channel, or {@code null} for a case that is never ready
+   * @param body what to do with the value received
+   * @return this select
    */
   public <E> Select onReceive(ReceiveChannel<E> ch, Consumer<? super E> body) {
     addCase(ch, null, RECEIVE, body);
@@ -71,7 +81,10 @@ public final class Select extends SelectCore {
    * Adds a receive case that reports whether the channel was open: Go's {@code case v, ok :=
    * <-ch:}.
    *
+   * @param <E> the element type
    * @param ch the channel, or {@code null} for a case that is never ready
+   * @param body what to do with the value and whether the channel was open
+   * @return this select
    */
   public <E> Select onReceiveOk(ReceiveChannel<E> ch, Consumer<Received<E>> body) {
     addCase(ch, null, RECEIVE_OK, body);
@@ -81,7 +94,11 @@ public final class Select extends SelectCore {
   /**
    * Adds a send case: Go's {@code case ch <- value:}.
    *
+   * @param <E> the element type
    * @param ch the channel, or {@code null} for a case that is never ready
+   * @param value the value to send
+   * @param body what to do once the value was sent
+   * @return this select
    * @throws NullPointerException if {@code value} is null
    */
   public <E> Select onSend(SendChannel<E> ch, E value, Runnable body) {
@@ -95,6 +112,8 @@ public final class Select extends SelectCore {
   /**
    * Sets the case taken when no other case is ready: Go's {@code default:}.
    *
+   * @param body what to do when no case is ready
+   * @return this select
    * @throws IllegalStateException if this select already has one
    */
   public Select otherwise(Runnable body) {
@@ -115,8 +134,11 @@ public final class Select extends SelectCore {
   /**
    * Like {@link #run()}, but gives up once {@code timeout} has passed with no case ready.
    *
+   * @param timeout how long to wait at most; zero or negative means do not wait
    * @return true if a case (or {@code otherwise}) ran; false if the timeout passed first, and
    *     then no case communicated
+   * @throws InterruptedException if interrupted while waiting; then no case communicated
+   * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public boolean run(Duration timeout) throws InterruptedException {
     int i = choose(ChannelCore.deadlineAfter(timeout));

@@ -28,21 +28,45 @@ public final class SelectExpression<R> extends SelectCore {
 
   SelectExpression() {}
 
-  /** Adds a receive case; {@code body} gets the value, or {@code null} if the channel is closed. */
+  /**
+   * Adds a receive case: Go's {@code case v := <-ch:}.
+   *
+   * @param <E> the element type
+   * @param ch the channel, or {@code null} for a case that is never ready
+   * @param body computes the result from the value, or from {@code null} if the channel is closed
+   * @return this select
+   */
   public <E> SelectExpression<R> onReceive(
       ReceiveChannel<E> ch, Function<? super E, ? extends R> body) {
     addCase(ch, null, RECEIVE, body);
     return this;
   }
 
-  /** Adds a receive case that reports whether the channel was open. */
+  /**
+   * Adds a receive case that reports whether the channel was open: Go's {@code case v, ok :=
+   * <-ch:}.
+   *
+   * @param <E> the element type
+   * @param ch the channel, or {@code null} for a case that is never ready
+   * @param body computes the result from the value and whether the channel was open
+   * @return this select
+   */
   public <E> SelectExpression<R> onReceiveOk(
       ReceiveChannel<E> ch, Function<Received<E>, ? extends R> body) {
     addCase(ch, null, RECEIVE_OK, body);
     return this;
   }
 
-  /** Adds a send case. */
+  /**
+   * Adds a send case: Go's {@code case ch <- value:}.
+   *
+   * @param <E> the element type
+   * @param ch the channel, or {@code null} for a case that is never ready
+   * @param value the value to send
+   * @param body computes the result once the value was sent
+   * @return this select
+   * @throws NullPointerException if {@code value} is null
+   */
   public <E> SelectExpression<R> onSend(SendChannel<E> ch, E value, Supplier<? extends R> body) {
     if (value == null) {
       throw new NullPointerException("channel elements must not be null");
@@ -51,7 +75,13 @@ public final class SelectExpression<R> extends SelectCore {
     return this;
   }
 
-  /** Sets the case taken when no other case is ready: Go's {@code default:}. */
+  /**
+   * Sets the case taken when no other case is ready: Go's {@code default:}.
+   *
+   * @param body computes the result when no case is ready
+   * @return this select
+   * @throws IllegalStateException if this select already has one
+   */
   public SelectExpression<R> otherwise(Supplier<? extends R> body) {
     setDefault(body);
     return this;
@@ -60,6 +90,7 @@ public final class SelectExpression<R> extends SelectCore {
   /**
    * Waits for one case, performs its communication and returns what its body computes.
    *
+   * @return what the chosen case's body computed
    * @throws InterruptedException if interrupted while waiting; then no case communicated
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
@@ -70,7 +101,11 @@ public final class SelectExpression<R> extends SelectCore {
   /**
    * Like {@link #run()}, but gives up once {@code timeout} has passed with no case ready.
    *
+   * @param timeout how long to wait at most; zero or negative means do not wait
+   * @param ifTimedOut the result when the timeout passes first
    * @return what the chosen body computed, or {@code ifTimedOut} if the timeout passed first
+   * @throws InterruptedException if interrupted while waiting; then no case communicated
+   * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public R run(Duration timeout, R ifTimedOut) throws InterruptedException {
     int i = choose(ChannelCore.deadlineAfter(timeout));

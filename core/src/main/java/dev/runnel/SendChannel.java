@@ -23,6 +23,7 @@ public interface SendChannel<E> {
    * Sends {@code e}, blocking until a receiver takes it (unbuffered channel) or the buffer has
    * room. Go: {@code ch <- e}.
    *
+   * @param e the value to send
    * @throws ChannelClosedException if the channel is closed, or is closed while this send waits
    *     ({@code "send on closed channel"})
    * @throws InterruptedException if interrupted while waiting; then nothing was sent
@@ -34,6 +35,8 @@ public interface SendChannel<E> {
    * Sends {@code e}, waiting at most {@code timeout}: Go's {@code select} with a send case and a
    * {@code time.After} case.
    *
+   * @param e the value to send
+   * @param timeout how long to wait at most; zero or negative means do not wait
    * @return true if sent; false if the timeout passed first, and then nothing was sent
    * @throws ChannelClosedException if the channel is or becomes closed
    * @throws InterruptedException if interrupted while waiting; then nothing was sent
@@ -44,6 +47,7 @@ public interface SendChannel<E> {
    * Sends {@code e} if that can be done without blocking. Go: {@code select} with a send case and
    * a {@code default} case.
    *
+   * @param e the value to send
    * @return true if sent, false where {@link #send(Object)} would block
    * @throws ChannelClosedException if the channel is closed (Go's non-blocking send panics too)
    */

@@ -9,7 +9,11 @@ public final class UncheckedInterruptedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Wraps the interrupt that ended the wait. */
+  /**
+   * Wraps the interrupt that ended the wait.
+   *
+   * @param cause the interrupt
+   */
   public UncheckedInterruptedException(InterruptedException cause) {
     super(cause.getMessage() == null ? "interrupted" : cause.getMessage(), cause);
   }
