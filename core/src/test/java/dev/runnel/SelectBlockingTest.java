@@ -323,4 +323,55 @@ class SelectBlockingTest {
     assertThat(counts[0]).isBetween(9_000, 11_000);
     assertThat(counts[1]).isBetween(9_000, 11_000);
   }
+
+  @Test
+  void uniformityIsOverCasesEvenWhenTwoNameTheSameChannel() throws InterruptedException {
+    Channel<Integer> a = Channel.make(1);
+    Channel<Integer> b = Channel.make(1);
+    a.send(0);
+    b.send(0);
+    int[] counts = new int[3];
+    Select s =
+        Select.select()
+            .onReceive(a, v -> {
+              counts[0]++;
+              a.trySend(v);
+            })
+            .onReceive(a, v -> {
+              counts[1]++;
+              a.trySend(v);
+            })
+            .onReceive(b, v -> {
+              counts[2]++;
+              b.trySend(v);
+            });
+    for (int i = 0; i < 30_000; i++) {
+      s.run();
+    }
+    for (int c : counts) {
+      assertThat(c).isBetween(9_000, 11_000); // 10,000 expected, sd about 82
+    }
+  }
+
+  @Test
+  void closedSendCaseIsJustOneOfTheReadyCases() throws InterruptedException {
+    Channel<Integer> closed = Channel.make();
+    closed.close();
+    Channel<Integer> ready = Channel.make(1);
+    int panics = 0;
+    int receives = 0;
+    Select s = Select.select().onSend(closed, 1, () -> {}).onReceive(ready, v -> {});
+    for (int i = 0; i < 2_000; i++) {
+      ready.trySend(0);
+      try {
+        s.run();
+        receives++;
+      } catch (ChannelClosedException e) {
+        panics++;
+      }
+    }
+    // Go picks uniformly among ready cases; the closed send panics only when it is picked
+    assertThat(panics).isBetween(800, 1_200);
+    assertThat(receives).isBetween(800, 1_200);
+  }
 }
