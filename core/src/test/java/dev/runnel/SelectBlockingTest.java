@@ -138,6 +138,19 @@ class SelectBlockingTest {
   }
 
   @Test
+  void zeroTimeoutRunIsNonBlockingAndKeepsTheInterruptFlag() throws InterruptedException {
+    Channel<String> ch = Channel.make(1);
+    AtomicInteger bodies = new AtomicInteger();
+    Select s = Select.select().onReceive(ch, v -> bodies.incrementAndGet());
+    Thread.currentThread().interrupt();
+    assertThat(s.run(Duration.ZERO)).isFalse();
+    ch.trySend("v");
+    assertThat(s.run(Duration.ZERO)).isTrue();
+    assertThat(bodies).hasValue(1);
+    assertThat(Thread.interrupted()).isTrue();
+  }
+
+  @Test
   void runWithTimeoutReturnsFalseAndLeavesNothingBehind() throws InterruptedException {
     Channel<String> a = Channel.make();
     Channel<String> b = Channel.make(1);

@@ -99,4 +99,17 @@ class SelectMisuseTest {
     ch.send("w");
     assertThatThrownBy(s::run).hasMessage("body failed"); // the builder still works
   }
+
+  @Test
+  void nullBodiesAreRejected() {
+    Channel<String> ch = Channel.make(1);
+    assertThatThrownBy(() -> Select.select().onReceive(ch, null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Select.select().onReceiveOk(ch, null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Select.select().onSend(ch, "v", null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> Select.select().otherwise(null))
+        .isInstanceOf(NullPointerException.class);
+  }
 }

@@ -357,6 +357,39 @@ class SelectStressTest {
     assertThat(new HashSet<>(delivered)).hasSameSizeAs(delivered);
   }
 
+  @Test
+  void selectsNamingChannelsInOppositeOrdersDoNotDeadlock() throws Exception {
+    List<Channel<Integer>> chans = List.of(Channel.make(1), Channel.make(1), Channel.make(1));
+    int goroutines = 4;
+    Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    CountDownLatch done = new CountDownLatch(goroutines);
+    for (int g = 0; g < goroutines; g++) {
+      List<Channel<Integer>> order = new ArrayList<>(chans);
+      if (g % 2 == 1) {
+        java.util.Collections.reverse(order);
+      }
+      Go.go(
+          () -> {
+            try {
+              Select s = Select.select();
+              for (Channel<Integer> ch : order) {
+                s.onSend(ch, 1, () -> {}).onReceive(ch, v -> {});
+              }
+              s.otherwise(() -> {});
+              for (int i = 0; i < 50_000; i++) {
+                s.run(); // locks all three channels every time
+              }
+            } catch (Throwable t) {
+              failures.add(t);
+            } finally {
+              done.countDown();
+            }
+          });
+    }
+    assertThat(done.await(30, TimeUnit.SECONDS)).as("no deadlock").isTrue();
+    assertThat(failures).isEmpty();
+  }
+
   private static void assertEachOnce(AtomicIntegerArray counts) {
     for (int v = 0; v < counts.length(); v++) {
       if (counts.get(v) != 1) {
