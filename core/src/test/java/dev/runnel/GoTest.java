@@ -163,6 +163,18 @@ class GoTest {
   }
 
   @Test
+  void errorsEscapingAGoroutineArePanicsAsIs() throws Exception {
+    CompletableFuture<Throwable> panic = new CompletableFuture<>();
+    Go.setPanicHandler((t, e) -> panic.complete(e));
+    AssertionError error = new AssertionError("an Error, not an Exception");
+    Go.go(
+        () -> {
+          throw error;
+        });
+    assertThat(panic.get(5, TimeUnit.SECONDS)).isSameAs(error);
+  }
+
+  @Test
   void interruptedExceptionEscapingAGoroutineIsAPanicToo() throws Exception {
     CompletableFuture<Throwable> panic = new CompletableFuture<>();
     Go.setPanicHandler((t, e) -> panic.complete(e));
