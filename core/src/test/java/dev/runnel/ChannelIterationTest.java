@@ -166,4 +166,40 @@ class ChannelIterationTest {
     assertThat(box.plain).isEqualTo(42); // visible once send returned
     receiver.join();
   }
+
+  @Test
+  void workerPoolFromTheReadmeDoesEveryJobOnce() throws InterruptedException {
+    Channel<Integer> jobs = Channel.make(16);
+    Channel<String> results = Channel.make();
+    for (int w = 1; w <= 3; w++) {
+      int id = w;
+      Go.go(
+          () -> {
+            for (int job : jobs) {
+              results.send("worker " + id + " did " + job);
+            }
+          });
+    }
+    Go.go(
+        () -> {
+          for (int j = 0; j < 9; j++) {
+            jobs.send(j);
+          }
+          jobs.close();
+        });
+    Channel<Boolean> quit = Channel.make();
+    List<String> done = new ArrayList<>();
+    Select loop = Select.select().onReceive(results, done::add).onReceive(quit, q -> {});
+    for (int i = 0; i < 9; i++) {
+      loop.run();
+    }
+    assertThat(done).hasSize(9);
+    List<Integer> jobsDone =
+        done.stream()
+            .map(r -> Integer.parseInt(r.substring(r.lastIndexOf(' ') + 1)))
+            .sorted()
+            .toList();
+    assertThat(jobsDone).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(done).allMatch(r -> r.matches("worker [123] did \\d"));
+  }
 }

@@ -111,7 +111,9 @@ class ChannelModelTest {
         default -> next = selectStep(random, chans, models, next, where);
       }
       for (int i = 0; i < chans.size(); i++) {
-        assertThat(chans.get(i).size()).as(where + ": len of " + i).isEqualTo(models.get(i).buffer.size());
+        assertThat(chans.get(i).size())
+            .as(where + ": len of " + i)
+            .isEqualTo(models.get(i).buffer.size());
         assertThat(chans.get(i).capacity()).isEqualTo(models.get(i).capacity);
       }
     }
@@ -173,7 +175,9 @@ class ChannelModelTest {
     Model m = models.get(chanOf[i]);
     if (isSend[i]) {
       assertThat(m.closed).as(where + ": send case on closed channel ran its body").isFalse();
-      assertThat(m.buffer.size()).as(where + ": send case chosen on a full channel").isLessThan(m.capacity);
+      assertThat(m.buffer.size())
+          .as(where + ": send case chosen on a full channel")
+          .isLessThan(m.capacity);
       m.buffer.add(sendValue[i]);
     } else {
       if (!m.buffer.isEmpty()) {

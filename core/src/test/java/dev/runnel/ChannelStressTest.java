@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -107,8 +108,8 @@ class ChannelStressTest {
     int goroutines = 8;
     int rounds = 5_000;
     int[] plainCounter = {0};
-    java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger maxInside = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger maxInside = new AtomicInteger();
     Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     CountDownLatch done = new CountDownLatch(goroutines);
     for (int g = 0; g < goroutines; g++) {
@@ -210,8 +211,8 @@ class ChannelStressTest {
     Channel<Integer> ch = Channel.make();
     Channel<Integer> full = Channel.make(1);
     full.send(0);
-    java.util.concurrent.atomic.AtomicInteger closedSeen = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger sendsFailed = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger closedSeen = new AtomicInteger();
+    AtomicInteger sendsFailed = new AtomicInteger();
     Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     CountDownLatch done = new CountDownLatch(2 * n);
     for (int i = 0; i < n; i++) {

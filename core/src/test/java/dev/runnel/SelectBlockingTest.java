@@ -190,7 +190,8 @@ class SelectBlockingTest {
     Channel<String> ch = Channel.make();
     AtomicReference<String> got = new AtomicReference<>();
     Task<Boolean> selecting =
-        runner.callBlocked(() -> Select.select().onReceive(ch, got::set).run(Duration.ofMinutes(1)));
+        runner.callBlocked(
+            () -> Select.select().onReceive(ch, got::set).run(Duration.ofMinutes(1)));
     ch.send("v");
     assertThat(selecting.join()).isTrue();
     assertThat(got).hasValue("v");

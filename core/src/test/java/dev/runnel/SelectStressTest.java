@@ -289,7 +289,8 @@ class SelectStressTest {
             try {
               for (int k = 0; k < attempts; k++) {
                 int v = base + k;
-                Duration timeout = Duration.ofNanos(ThreadLocalRandom.current().nextLong(1, 50_000));
+                Duration timeout =
+                    Duration.ofNanos(ThreadLocalRandom.current().nextLong(1, 50_000));
                 try {
                   if (Select.select()
                       .onSend(x, v, () -> delivered.add(v))

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Go's select: readiness, default, nil channels, closed channels, exactly-once, no self-pairing. */
+/**
+ * Go's select: readiness, default, nil channels, closed channels, exactly one communication, no
+ * self-pairing. Waiting, interrupts, timeouts, reuse and fairness are in {@link
+ * SelectBlockingTest}; misuse in {@link SelectMisuseTest}.
+ */
 @Timeout(10)
 class SelectTest {
 

@@ -100,6 +100,10 @@ final class TestSupport {
       return future.isDone();
     }
 
+    private AssertionError stillRunning() {
+      return new AssertionError("task still running: " + thread + " in state " + thread.getState());
+    }
+
     /** Waits for the body's result; rethrows what the body threw. */
     T join() throws Exception {
       try {
@@ -110,7 +114,7 @@ final class TestSupport {
         }
         throw e;
       } catch (TimeoutException e) {
-        throw new AssertionError("task still running: " + thread + " in state " + thread.getState());
+        throw stillRunning();
       }
     }
 
@@ -122,7 +126,7 @@ final class TestSupport {
       } catch (ExecutionException e) {
         return e.getCause();
       } catch (TimeoutException e) {
-        throw new AssertionError("task still running: " + thread + " in state " + thread.getState());
+        throw stillRunning();
       } catch (InterruptedException e) {
         throw new AssertionError(e);
       }
