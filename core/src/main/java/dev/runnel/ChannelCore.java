@@ -63,6 +63,22 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     }
   }
 
+  /*
+   * Adaptive spinning for virtual threads (ADR 0004). A blocked virtual thread normally yields and
+   * parks at once, because a partner queued on its carrier cannot run while it spins. But when the
+   * partner runs on another carrier (the steady state of a ping-pong on an idle machine), a short
+   * spin catches the hand-off without the two thread switches of a park. spinScore remembers, per
+   * channel, which case holds: >= 0 while the last spin here succeeded, so spin again; negative
+   * after a failed spin, counting the waits up to the next probe. Racy on purpose: a lost update
+   * only costs one spin more or less.
+   */
+  private static final boolean ADAPTIVE_SPIN =
+      Boolean.parseBoolean(System.getProperty("dev.runnel.adaptiveSpin", "true"))
+          && Runtime.getRuntime().availableProcessors() > 1;
+  private static final int ADAPTIVE_SPINS = Integer.getInteger("dev.runnel.adaptiveSpins", 16);
+  private static final int SPIN_BACKOFF = 32;
+  private int spinScore;
+
   // Mutable state, guarded by the lock.
   private WaitNode recvHead, recvTail, sendHead, sendTail;
   private WaitNode pendingWake; // see "Park/unpark" above
@@ -174,14 +190,14 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
 
   /**
    * Unlinks and returns the oldest queued node whose waiter is still waiting, or null. The caller
-   * must still win {@code node.waiter.tryComplete(node)}, which fails only if the waiter gave up
+   * must still win {@code node.waiter().tryComplete(node)}, which fails only if the waiter gave up
    * or a select completed it through another channel meanwhile; then it polls again.
    */
   private WaitNode pollCompletable(boolean senders) {
     WaitNode n;
     while ((n = senders ? sendHead : recvHead) != null) {
       unlink(n);
-      if (n.waiter.isWaiting()) {
+      if (n.waiter().isWaiting()) {
         return n;
       }
     }
@@ -221,7 +237,7 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
   private WaitNode completeSender() {
     WaitNode s;
     while ((s = pollCompletable(true)) != null) {
-      if (s.waiter.tryComplete(s)) {
+      if (s.waiter().tryComplete(s)) {
         pendingWake = s;
         return s;
       }
@@ -237,7 +253,7 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     WaitNode r;
     while ((r = pollCompletable(false)) != null) {
       r.item = e; // published by the CAS below
-      if (r.waiter.tryComplete(r)) {
+      if (r.waiter().tryComplete(r)) {
         pendingWake = r;
         return SENT;
       }
@@ -261,7 +277,7 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
 
   static void wake(WaitNode w) {
     if (w != null) {
-      w.waiter.wake();
+      w.waiter().wake();
     }
   }
 
@@ -325,7 +341,19 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
 
   /** Waits for a queued plain node: its item once completed, NONE on timeout. */
   private Object awaitNode(WaitNode node, long deadline) throws InterruptedException {
-    Object t = node.await(deadline, true);
+    Object t = null;
+    if (ADAPTIVE_SPIN && node.thread().isVirtual()) {
+      int score = spinScore;
+      if (score < 0) {
+        spinScore = score + 1;
+      } else {
+        t = node.spin(ADAPTIVE_SPINS);
+        spinScore = t != null ? 0 : -SPIN_BACKOFF;
+      }
+    }
+    if (t == null) {
+      t = node.await(deadline, true);
+    }
     if (t == node) {
       return node.item;
     }
@@ -362,15 +390,15 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     for (WaitNode n = first; n != null; n = n.next) {
       n.linked = false;
       n.item = WaitNode.CLOSED;
-      n.waiter.tryComplete(n);
+      n.waiter().tryComplete(n);
     }
     return first;
   }
 
   private static void wakeCompleted(WaitNode first) {
     for (WaitNode n = first; n != null; n = n.next) {
-      if (n.waiter.isCompletedBy(n)) {
-        n.waiter.wake();
+      if (n.waiter().isCompletedBy(n)) {
+        n.waiter().wake();
       }
     }
   }

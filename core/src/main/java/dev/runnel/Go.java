@@ -46,7 +46,7 @@ public final class Go {
    * @throws NullPointerException if {@code f} is null
    */
   public static void go(GoFunc f) {
-    Goroutines.start(f::run);
+    Goroutines.start(f);
   }
 
   /**

@@ -157,13 +157,13 @@ abstract class SelectCore {
 
   private int enqueueAndAwait(ChannelCore[] locks, long deadline)
       throws InterruptedException {
-    Waiter waiter = new Waiter(WaitReason.SELECT, this);
+    Waiter waiter = Waiter.of(WaitReason.SELECT, this);
     WaitNode[] nodes = new WaitNode[size];
     for (int i = 0; i < size; i++) {
       ChannelCore c = channels[i];
       if (c != null) {
         Object v = sendValues[i];
-        WaitNode n = new WaitNode(waiter, c, i, v);
+        WaitNode n = new SelectNode(waiter, c, i, v);
         c.enqueue(n);
         nodes[i] = n;
       }
@@ -186,17 +186,17 @@ abstract class SelectCore {
       return TIMED_OUT;
     }
     WaitNode won = (WaitNode) t;
-    if (sendValues[won.caseIndex] == null) {
+    if (sendValues[won.caseIndex()] == null) {
       received = won.item;
     } else if (won.item == WaitNode.CLOSED) {
       throw new ChannelClosedException("send on closed channel");
     }
-    return won.caseIndex;
+    return won.caseIndex();
   }
 
   /** Go's {@code select {}}: blocks until interrupted, or until the deadline. */
   private int awaitNothing(long deadline) throws InterruptedException {
-    Object t = new Waiter(WaitReason.SELECT_NO_CASES, this).await(deadline, true);
+    Object t = Waiter.of(WaitReason.SELECT_NO_CASES, this).await(deadline, true);
     if (t == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }

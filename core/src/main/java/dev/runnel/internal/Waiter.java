@@ -8,18 +8,19 @@ import java.util.concurrent.locks.LockSupport;
  * One blocked goroutine: the park/unpark mechanism every blocking Runnel type shares.
  *
  * <p>A goroutine that must wait creates one {@code Waiter}, publishes it where the event it waits
- * for can find it (a channel's wait queue, or several queues for a select), and calls
- * {@link #await}. Whoever produces the event calls {@link #tryComplete} with a token; exactly one
- * completion or cancellation wins, decided by a CAS on {@link #result}. The winner of a completion
- * then calls {@link #wake}.
+ * for can find it (a channel's wait queue, or several queues for a select), and calls {@link
+ * #await}. Whoever produces the event calls {@link #tryComplete} with a token; exactly one
+ * completion or cancellation wins, decided by a CAS on the result. The winner of a completion then
+ * calls {@link #wake}.
  *
  * <p>A subclass may carry the data of the operation it waits for (a channel's wait node does), so
- * that a blocked operation is a single object.
+ * that a blocked operation is a single object; {@link #of} makes a plain one.
  *
  * <p>The waiter is also the park blocker ({@code LockSupport.getBlocker(thread)} returns it), so a
- * goroutine dump can tell what every parked goroutine waits on, for free.
+ * goroutine dump can tell what every parked goroutine waits on ({@link #reason()}, {@link
+ * #waitingOn()}), for free.
  */
-public class Waiter {
+public abstract class Waiter {
 
   /*
    * Implementation notes.
@@ -29,9 +30,20 @@ public class Waiter {
    *     the waiter is queued on). Writes the completer made before the CAS (a value stored in a
    *     wait node) happen-before the waiter's read of result that returns that token.
    *   - CANCELLED, installed by the waiting goroutine itself on interrupt or timeout.
-   * The goroutine spins a bounded number of times (only on a multi-core machine), then parks. A
-   * wake after the goroutine gave up parking is harmless: park permits are sticky and every park
-   * sits in a loop that re-checks result.
+   * The goroutine may spin or yield first (see below), then parks. A wake after the goroutine
+   * stopped waiting is harmless: park permits are sticky and every park sits in a loop that
+   * re-checks result.
+   *
+   * Waiting policy, measured with the ping-pong benchmark (ADR 0004):
+   *  - A virtual thread does not spin here. Its partner is often queued on the same carrier and
+   *    cannot run while it spins (an onSpinWait is ~50 ns on the reference machine; even 16 of
+   *    them tripled the round trip under load). It yields the carrier once instead: a partner
+   *    queued there runs at once and usually completes this waiter before it parks. Parking a
+   *    virtual thread is cheap anyway (an unmount, no system call). Callers that know spinning
+   *    pays off (a channel whose hand-offs have been arriving from another carrier) call spin().
+   *  - A platform thread spins briefly: parking it is a system call and a context switch, several
+   *    microseconds, which a partner on another core usually beats.
+   * Nothing spins on a single core.
    */
 
   /** Installed in {@link #result} by the owner when it gives up (interrupt or timeout). */
@@ -43,21 +55,10 @@ public class Waiter {
   /** What {@link #await} returns when the deadline passed first. */
   public static final Object TIMED_OUT = new Object();
 
-  /*
-   * Waiting policy, measured with the ping-pong benchmark (see BENCHMARKS.md):
-   *  - A virtual thread does not spin. Its partner is often queued on the same carrier, and cannot
-   *    run while it spins (an onSpinWait is ~50 ns on the reference machine; even 16 of them
-   *    tripled the round trip under load). It yields the carrier once instead: a partner queued
-   *    there runs at once and usually completes this waiter before it parks. Parking a virtual
-   *    thread is cheap anyway (an unmount, no system call).
-   *  - A platform thread spins briefly: parking it is a system call and a context switch, several
-   *    microseconds, which a partner on another core usually beats.
-   * Nothing spins on a single core.
-   */
   private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
-  static final int VIRTUAL_SPINS = MULTICORE ? Integer.getInteger("dev.runnel.vspins", 0) : 0;
-  static final int PLATFORM_SPINS = MULTICORE ? Integer.getInteger("dev.runnel.spins", 64) : 0;
-  static final boolean VIRTUAL_YIELD =
+  private static final int PLATFORM_SPINS =
+      MULTICORE ? Integer.getInteger("dev.runnel.spins", 64) : 0;
+  private static final boolean VIRTUAL_YIELD =
       Boolean.parseBoolean(System.getProperty("dev.runnel.yield", "true"));
 
   private static final VarHandle RESULT;
@@ -71,42 +72,89 @@ public class Waiter {
   }
 
   private final Thread thread;
-  private final WaitReason reason;
-  private final Object waitingOn;
   private volatile Object result;
   /** System.nanoTime() when the goroutine parked, 0 while it has not; for goroutine dumps. */
   private volatile long parkedSince;
 
-  /**
-   * Creates a waiter for the current thread.
-   *
-   * @param reason why it waits, in Go's words
-   * @param waitingOn the object it waits on (a channel, a select's cases, a mutex)
-   */
-  public Waiter(WaitReason reason, Object waitingOn) {
+  /** Creates a waiter for the current thread. */
+  protected Waiter() {
     this.thread = Thread.currentThread();
-    this.reason = reason;
-    this.waitingOn = waitingOn;
   }
 
-  /** Completes this waiter with {@code token}; false if it was already completed or cancelled. */
-  public boolean tryComplete(Object token) {
+  /**
+   * Creates a plain waiter for the current thread.
+   *
+   * @param reason why it waits, in Go's words
+   * @param waitingOn the object it waits on (a select's cases, a mutex)
+   * @return a new waiter
+   */
+  public static Waiter of(WaitReason reason, Object waitingOn) {
+    return new Plain(reason, waitingOn);
+  }
+
+  /**
+   * Why the goroutine waits, in Go's words.
+   *
+   * @return the wait reason
+   */
+  public abstract WaitReason reason();
+
+  /**
+   * What the goroutine waits on.
+   *
+   * @return the object, for goroutine dumps
+   */
+  public abstract Object waitingOn();
+
+  /**
+   * Completes this waiter.
+   *
+   * @param token what the waiter's {@link #await} will return
+   * @return false if it was already completed or cancelled
+   */
+  public final boolean tryComplete(Object token) {
     return result == null && RESULT.compareAndSet(this, null, token);
   }
 
-  /** Whether the waiter is still waiting (neither completed nor cancelled). */
-  public boolean isWaiting() {
+  /**
+   * Whether the waiter is still waiting (neither completed nor cancelled).
+   *
+   * @return true while no completion or cancellation happened
+   */
+  public final boolean isWaiting() {
     return result == null;
   }
 
-  /** Whether {@code token} is what completed this waiter. */
-  public boolean isCompletedBy(Object token) {
+  /**
+   * Whether {@code token} is what completed this waiter.
+   *
+   * @param token a completion token
+   * @return true if this waiter was completed with exactly {@code token}
+   */
+  public final boolean isCompletedBy(Object token) {
     return result == token;
   }
 
   /** Unparks the waiting goroutine; call after a successful {@link #tryComplete}. */
-  public void wake() {
+  public final void wake() {
     LockSupport.unpark(thread);
+  }
+
+  /**
+   * Busy-waits up to {@code spins} times for a completion, without parking or yielding.
+   *
+   * @param spins how many {@link Thread#onSpinWait()} rounds at most
+   * @return the completion token, or null if there was none yet
+   */
+  public final Object spin(int spins) {
+    Object r;
+    for (int i = spins; i > 0; i--) {
+      if ((r = result) != null) {
+        return r;
+      }
+      Thread.onSpinWait();
+    }
+    return result;
   }
 
   /**
@@ -119,23 +167,15 @@ public class Waiter {
    *     after this waiter was cancelled, so that no completer can win any more. A completion that
    *     races an interrupt wins: the token is returned and the interrupt flag stays set.
    */
-  public Object await(long deadline, boolean interruptible) {
+  public final Object await(long deadline, boolean interruptible) {
     Object r;
-    boolean virtual = thread.isVirtual();
-    for (int i = virtual ? VIRTUAL_SPINS : PLATFORM_SPINS; i > 0; i--) {
-      if ((r = result) != null) {
+    if (!thread.isVirtual()) {
+      if ((r = spin(PLATFORM_SPINS)) != null) {
         return r;
       }
-      Thread.onSpinWait();
-    }
-    if (virtual && VIRTUAL_YIELD) {
+    } else if (VIRTUAL_YIELD) {
       Thread.yield();
     }
-    return awaitParked(deadline, interruptible);
-  }
-
-  private Object awaitParked(long deadline, boolean interruptible) {
-    Object r;
     boolean deferredInterrupt = false;
     parkedSince = System.nanoTime();
     while ((r = result) == null) {
@@ -164,28 +204,47 @@ public class Waiter {
     return r;
   }
 
-  /** The thread that waits. */
-  public Thread thread() {
+  /**
+   * The thread that waits.
+   *
+   * @return the waiting thread
+   */
+  public final Thread thread() {
     return thread;
   }
 
-  /** Why the goroutine waits, in Go's words. */
-  public WaitReason reason() {
-    return reason;
-  }
-
-  /** What the goroutine waits on. */
-  public Object waitingOn() {
-    return waitingOn;
-  }
-
-  /** When the goroutine parked ({@link System#nanoTime()}), or 0 if it is still spinning. */
-  public long parkedSince() {
+  /**
+   * When the goroutine parked.
+   *
+   * @return the {@link System#nanoTime()} of the park, or 0 if it has not parked yet
+   */
+  public final long parkedSince() {
     return parkedSince;
   }
 
   @Override
   public String toString() {
-    return "Waiter[" + reason.goName() + " on " + waitingOn + "]";
+    return "Waiter[" + reason().goName() + " on " + waitingOn() + "]";
+  }
+
+  /** A waiter that carries nothing but what it waits on. */
+  private static final class Plain extends Waiter {
+    private final WaitReason reason;
+    private final Object waitingOn;
+
+    Plain(WaitReason reason, Object waitingOn) {
+      this.reason = reason;
+      this.waitingOn = waitingOn;
+    }
+
+    @Override
+    public WaitReason reason() {
+      return reason;
+    }
+
+    @Override
+    public Object waitingOn() {
+      return waitingOn;
+    }
   }
 }
