@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -193,5 +195,99 @@ class ChannelRaceStressTest {
       }
       assertThat(TestSupport.noWaiters(ch)).isTrue();
     }
+  }
+
+  // ------------------------------------------------------------------ interrupts during ping-pong
+
+  /** How the ping-pong goroutines send and receive. */
+  enum Form {
+    PLAIN,
+    TIMED,
+    SELECT;
+
+    void send(Channel<Integer> ch, int v) throws InterruptedException {
+      switch (this) {
+        case PLAIN -> ch.send(v);
+        case TIMED -> assertThat(ch.send(v, Duration.ofMinutes(1))).isTrue();
+        case SELECT -> Select.select().onSend(ch, v, () -> {}).onReceive(null, x -> {}).run();
+      }
+    }
+
+    int receive(Channel<Integer> ch) throws InterruptedException {
+      return switch (this) {
+        case PLAIN -> ch.receive();
+        case TIMED -> ch.receive(Duration.ofMinutes(1)).value();
+        case SELECT -> {
+          int[] got = new int[1];
+          Select.select().onReceive(ch, v -> got[0] = v).onSend(null, 0, () -> {}).run();
+          yield got[0];
+        }
+      };
+    }
+  }
+
+  /** Retries an operation that was interrupted: an interrupted operation had no effect. */
+  private static <T> T retry(TestSupport.Body<T> op, AtomicInteger interrupts) throws Exception {
+    while (true) {
+      try {
+        return op.call();
+      } catch (InterruptedException e) {
+        interrupts.incrementAndGet();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void interruptsDuringPingPongNeitherLoseNorDuplicate(Form form) throws Exception {
+    for (Runner runner : Runner.values()) {
+      pingPongUnderInterrupts(form, runner);
+    }
+  }
+
+  private static void pingPongUnderInterrupts(Form form, Runner runner) throws Exception {
+    Channel<Integer> ping = Channel.make();
+    Channel<Integer> pong = Channel.make();
+    int n = 10_000;
+    AtomicInteger interrupts = new AtomicInteger();
+    Task<Void> pinger =
+        runner.run(
+            () -> {
+              for (int i = 0; i < n; i++) {
+                int v = i;
+                retry(() -> {
+                  form.send(ping, v);
+                  return null;
+                }, interrupts);
+                assertThat(retry(() -> form.receive(pong), interrupts)).isEqualTo(i);
+              }
+            });
+    Task<Void> ponger =
+        runner.run(
+            () -> {
+              for (int i = 0; i < n; i++) {
+                int v = retry(() -> form.receive(ping), interrupts);
+                assertThat(v).as("ping %d", i).isEqualTo(i);
+                retry(() -> {
+                  form.send(pong, v);
+                  return null;
+                }, interrupts);
+              }
+            });
+    Thread interrupter =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  ThreadLocalRandom random = ThreadLocalRandom.current();
+                  while (!(pinger.isDone() && ponger.isDone())) {
+                    (random.nextBoolean() ? pinger : ponger).thread().interrupt();
+                    LockSupport.parkNanos(random.nextLong(1_000, 50_000)); // pacing only
+                  }
+                });
+    pinger.join();
+    ponger.join();
+    interrupter.join();
+    assertThat(TestSupport.noWaiters(ping)).isTrue();
+    assertThat(TestSupport.noWaiters(pong)).isTrue();
   }
 }
