@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runnel against Go: runs the JMH benchmarks (Runnel beside the JDK and jox), the same workloads in
+# Go (bench/go), and BlockedGoroutines, then prints a summary. Raw output goes to
+# bench/results/<UTC time>/ (git-ignored). About 15 minutes on 2 cores with the defaults
+# (JMH ~7, Go ~2, BlockedGoroutines ~5).
+#
+#   bench/run-vs-go.sh                    everything, with the defaults below
+#   JMH_ARGS="-f 2 -wi 5 -i 10" bench/run-vs-go.sh
+#   SKIP_JMH=1 SKIP_BLOCKED=1 bench/run-vs-go.sh     only the Go side
+#
+# Settings (environment):
+#   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s)
+#   JMH_REGEX     benchmarks to run      (default: the three channel benchmarks)
+#   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's)
+#   BLOCKED_N     blocked goroutines     (default: 1000000)
+#   BLOCKED_ROUNDS rounds of that        (default: 3)
+#   BLOCKED_JVM   JVM flags for it       (default: -Xms8g -Xmx8g)
+#   SKIP_JMH, SKIP_GO, SKIP_BLOCKED=1    leave a part out
+set -euo pipefail
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+
+JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
+JMH_REGEX=${JMH_REGEX:-dev.runnel.bench.(PingPong|BufferedChannel|Select)Benchmark}
+GO_ARGS=${GO_ARGS:--wi 3 -i 5 -w 2s -r 2s}
+BLOCKED_N=${BLOCKED_N:-1000000}
+BLOCKED_ROUNDS=${BLOCKED_ROUNDS:-3}
+BLOCKED_JVM=${BLOCKED_JVM:--Xms8g -Xmx8g}
+
+OUT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+log() { printf '\n== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
+
+# ---- a JDK 21+, found as ../run finds it
+java_major() {
+  local v
+  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  [[ -n "$v" && -x "$1/bin/javac" ]] && echo "${v#1.}"
+}
+find_jdk() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && (( $(java_major "$JAVA_HOME" || echo 0) >= 21 )); then
+    echo "$JAVA_HOME"; return
+  fi
+  local best="" best_v=0 d v
+  for d in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do
+    [[ -d "$d" && -x "$d/bin/javac" ]] || continue
+    v=$(java_major "$d" || true)
+    if [[ -n "$v" ]] && (( v >= 21 && v > best_v )); then best="$d"; best_v=$v; fi
+  done
+  [[ -n "$best" ]] && echo "$best"
+}
+JDK=$(find_jdk || true)
+[[ -n "$JDK" ]] || { echo "run-vs-go.sh needs a JDK 21 or newer" >&2; exit 1; }
+
+# ---- (a) Go
+if [[ -z "${SKIP_GO:-}" ]] && ! command -v go >/dev/null 2>&1; then
+  log "installing Go (golang-go)"
+  SUDO=(); (( EUID == 0 )) || SUDO=(sudo)
+  "${SUDO[@]}" apt-get update -q
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-go
+fi
+
+{
+  echo "date: $(date -u)"
+  echo "host: $(uname -srm), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+  echo "cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java: $("$JDK/bin/java" -version 2>&1 | tr '\n' ' ')"
+  command -v go >/dev/null 2>&1 && echo "go: $(go version)"
+  echo "JMH_ARGS=$JMH_ARGS GO_ARGS=$GO_ARGS BLOCKED_N=$BLOCKED_N BLOCKED_ROUNDS=$BLOCKED_ROUNDS BLOCKED_JVM=$BLOCKED_JVM"
+} | tee "$OUT/env.txt"
+
+# ---- (b, c) build benchmarks.jar and run JMH through ../run
+if [[ -z "${SKIP_JMH:-}" ]]; then
+  log "JMH: $JMH_REGEX $JMH_ARGS"
+  # shellcheck disable=SC2086 # JMH_ARGS is a list of options
+  JAVA_HOME="$JDK" "$ROOT/run" bench "$JMH_REGEX" $JMH_ARGS -rf json -rff "$OUT/jmh.json" 2>&1 | tee "$OUT/jmh.txt"
+elif [[ -z "${SKIP_BLOCKED:-}" ]]; then
+  log "building benchmarks.jar"
+  JAVA_HOME="$JDK" "$ROOT/run" bench -l >/dev/null
+fi
+
+# ---- (d) Go
+if [[ -z "${SKIP_GO:-}" ]]; then
+  log "Go: $GO_ARGS"
+  (cd "$BENCH/go" && go build -o bin/runnelbench .)
+  # shellcheck disable=SC2086
+  "$BENCH/go/bin/runnelbench" -workload pingpong,buffered,select $GO_ARGS 2>&1 | tee "$OUT/go.txt"
+  # in a fresh process: the runtime keeps dead goroutines' memory for reuse
+  if [[ -z "${SKIP_BLOCKED:-}" ]]; then
+    "$BENCH/go/bin/runnelbench" -workload blocked -n "$BLOCKED_N" -rounds "$BLOCKED_ROUNDS" 2>&1 | tee -a "$OUT/go.txt"
+  fi
+fi
+
+# ---- (e) BlockedGoroutines
+if [[ -z "${SKIP_BLOCKED:-}" ]]; then
+  log "BlockedGoroutines: $BLOCKED_JVM, N=$BLOCKED_N"
+  # shellcheck disable=SC2086
+  "$JDK/bin/java" $BLOCKED_JVM -cp "$ROOT/bench/target/benchmarks.jar" dev.runnel.bench.BlockedGoroutines \
+    "$BLOCKED_N" "$BLOCKED_ROUNDS" 2>&1 | tee "$OUT/blocked.txt"
+fi
+
+# ---- summary
+{
+  echo "Runnel vs Go: $(date -u), $(nproc) CPUs, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [[ -f "$OUT/jmh.txt" ]]; then
+    echo; echo "Java (JMH; ns/op = per round trip, ops/s = messages per second):"
+    awk '/^Benchmark +(Mode|\()/ {t=""; on=1} on && (/^Benchmark result/ || NF == 0) {on=0}
+         on {t=t $0 "\n"} END {printf "%s", t}' "$OUT/jmh.txt"
+  fi
+  if [[ -f "$OUT/go.txt" ]]; then
+    echo; echo "Go (median of measured iterations; Go's target for ping-pong: 279 ns):"
+    grep '^RESULT' "$OUT/go.txt" | sed 's/^RESULT /  /'
+  fi
+  if [[ -f "$OUT/blocked.txt" ]]; then
+    echo; echo "Blocked goroutines (Java):"
+    sed -n '/^median of/,/^ratio/p' "$OUT/blocked.txt"
+  fi
+  echo; echo "raw output: $OUT"
+} | tee "$OUT/summary.txt"
