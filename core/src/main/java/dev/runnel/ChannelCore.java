@@ -194,6 +194,19 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
   }
 
   /**
+   * Counts the queued nodes, live or stale, lock held. For goroutine dumps and tests.
+   *
+   * @param senders the send queue if true, else the receive queue
+   */
+  int queuedLocked(boolean senders) {
+    int n = 0;
+    for (WaitNode w = senders ? sendHead : recvHead; w != null; w = w.next) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
    * Unlinks and returns the oldest queued node whose waiter is still waiting, or null. The caller
    * must still win {@code node.waiter().tryComplete(node)}, which fails only if the waiter gave up
    * or a select completed it through another channel meanwhile; then it polls again.

@@ -52,8 +52,9 @@ class WaitNode extends Waiter {
     return isSend ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE;
   }
 
+  /** The public channel, so that dumps and {@code LockSupport.getBlocker} name what users hold. */
   @Override
   public Object waitingOn() {
-    return channel;
+    return channel.owner;
   }
 }

@@ -139,7 +139,7 @@ class ChannelBlockingTest {
     Waiter w = TestSupport.awaitParked(receiver.thread());
     assertThat(w.reason()).isEqualTo(WaitReason.CHAN_RECEIVE);
     assertThat(w.reason().goName()).isEqualTo("chan receive");
-    assertThat(w.waitingOn()).as("names the channel").isIn(ch, ch.core);
+    assertThat(w.waitingOn()).as("names the channel").isSameAs(ch);
     assertThat(String.valueOf(w.waitingOn())).isEqualTo(ch.toString());
     assertThat(w.thread()).isSameAs(receiver.thread());
     ch.send("v");

@@ -182,31 +182,19 @@ final class TestSupport {
 
   /** The number of nodes in {@code ch}'s receive queue, live or stale. */
   static int queuedReceivers(Channel<?> ch) {
-    return queued(ch, "recvHead");
+    return queued(ch, false);
   }
 
   /** The number of nodes in {@code ch}'s send queue, live or stale. */
   static int queuedSenders(Channel<?> ch) {
-    return queued(ch, "sendHead");
+    return queued(ch, true);
   }
 
-  /**
-   * Counts a wait queue under the channel's lock. The queue heads are private to the channel
-   * core, so this reads them reflectively; it must follow the core if the field names change.
-   */
-  private static int queued(Channel<?> ch, String headField) {
+  private static int queued(Channel<?> ch, boolean senders) {
     ChannelCore core = ch.core;
     core.lock();
     try {
-      java.lang.reflect.Field f = ChannelCore.class.getDeclaredField(headField);
-      f.setAccessible(true);
-      int n = 0;
-      for (WaitNode w = (WaitNode) f.get(core); w != null; w = w.next) {
-        n++;
-      }
-      return n;
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError("ChannelCore's wait queues changed shape", e);
+      return core.queuedLocked(senders);
     } finally {
       core.unlock();
     }
