@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -63,26 +64,8 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     }
   }
 
-  /*
-   * Adaptive waiting for virtual threads (ADR 0004). A hand-off usually completes within a few
-   * hundred nanoseconds when the partner is running on another carrier (spin to catch it) or is
-   * queued on this goroutine's own carrier (yield once to let it run). Either way a park would cost
-   * two thread switches more. But when no partner is coming soon (a goroutine blocked for long, the
-   * million blocked on one channel), spinning burns a core and a yield makes the frozen stack take a
-   * second chunk (about 100 bytes per blocked goroutine). spinScore remembers, per channel, which
-   * case holds: >= 0 while the last probe (spin, then one yield) here caught its hand-off, so probe
-   * again; negative after a probe failed, counting the waits that park at once up to the next
-   * probe. A probe counts as failed until it succeeds, so goroutines that arrive while one probes
-   * (its yield runs them) do not probe too. Racy on purpose: a lost update only costs one probe.
-   */
-  private static final boolean ADAPTIVE_WAIT =
-      Boolean.parseBoolean(System.getProperty("dev.runnel.adaptiveWait", "true"));
-  private static final int PROBE_SPINS =
-      Runtime.getRuntime().availableProcessors() > 1
-          ? Integer.getInteger("dev.runnel.probeSpins", 16)
-          : 0;
-  private static final int PROBE_BACKOFF = 32;
-  private int spinScore;
+  /** Adaptive spin-then-yield before parking, per channel. */
+  private final HandOffProbe probe = new HandOffProbe();
 
   // Mutable state, guarded by the lock.
   private WaitNode recvHead, recvTail, sendHead, sendTail;
@@ -359,25 +342,7 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
 
   /** Waits for a queued plain node: its item once completed, NONE on timeout. */
   private Object awaitNode(WaitNode node, long deadline) throws InterruptedException {
-    Object t = null;
-    if (ADAPTIVE_WAIT && node.thread().isVirtual()) {
-      int score = spinScore;
-      if (score < 0) {
-        spinScore = score + 1;
-      } else {
-        spinScore = -PROBE_BACKOFF; // pessimistic: goroutines arriving meanwhile park at once
-        if ((t = node.spin(PROBE_SPINS)) == null) {
-          Thread.yield();
-          t = node.spin(0);
-        }
-        if (t != null) {
-          spinScore = 0;
-        }
-      }
-    }
-    if (t == null) {
-      t = node.await(deadline, true);
-    }
+    Object t = probe.await(node, deadline);
     if (t == node) {
       return node.item;
     }

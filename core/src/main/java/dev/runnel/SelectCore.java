@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import java.util.Arrays;
@@ -48,6 +49,8 @@ abstract class SelectCore {
   /** The distinct non-null channels in lock order; null when cases were added since. */
   private ChannelCore[] lockSet;
   private int[] pollOrder;
+  /** Adaptive spin-then-yield before parking, per builder (select-in-a-loop reuses it). */
+  private final HandOffProbe probe = new HandOffProbe();
   /** What the chosen receive case received: an element or {@link WaitNode#CLOSED}. */
   private Object received;
 
@@ -169,7 +172,7 @@ abstract class SelectCore {
       }
     }
     unlockAll(locks);
-    Object t = waiter.await(deadline, true);
+    Object t = probe.await(waiter, deadline);
     for (WaitNode n : nodes) {
       // linked is only ever cleared once set, so a stale read of false is exact; true rechecks
       if (n != null && n != t && n.linked) {
