@@ -26,7 +26,7 @@ import dev.runnel.internal.Goroutines;
  * Runtime.halt}.
  *
  * <p>Memory consistency effects: actions before {@code Go.go(f)} happen-before {@code f} starts
- * ({@link Thread#start}). The end of a goroutine is not synchronized with anything by itself, as
+ * ({@link Thread#start}). The end of a goroutine happens-before nothing by itself, as
  * in Go.
  *
  * {@snippet :
