@@ -176,6 +176,13 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     node.next = null;
   }
 
+  /** Unlinks {@code node} if it is still queued, taking the lock. */
+  void remove(WaitNode node) {
+    lock();
+    unlink(node);
+    unlock();
+  }
+
   /**
    * Counts the queued nodes, live or stale, lock held. For goroutine dumps and tests.
    *
@@ -276,6 +283,13 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     return w;
   }
 
+  /** Releases the lock, then wakes the goroutine a locked primitive completed, if any. */
+  private void unlockAndWake() {
+    WaitNode w = takePendingWake();
+    unlock();
+    wake(w);
+  }
+
   static void wake(WaitNode w) {
     if (w != null) {
       w.waiter().wake();
@@ -295,9 +309,7 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     lock();
     Object r = receiveLocked();
     if (r != NONE || deadline == 0) {
-      WaitNode w = takePendingWake();
-      unlock();
-      wake(w);
+      unlockAndWake();
       return r;
     }
     WaitNode node = new WaitNode(this, null);
@@ -322,9 +334,7 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     lock();
     int r = sendLocked(e);
     if (r != FULL || deadline == 0) {
-      WaitNode w = takePendingWake();
-      unlock();
-      wake(w);
+      unlockAndWake();
       if (r == SEND_CLOSED) {
         throw new ChannelClosedException("send on closed channel");
       }
@@ -346,9 +356,7 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
     if (t == node) {
       return node.item;
     }
-    lock();
-    unlink(node);
-    unlock();
+    remove(node);
     if (t == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }

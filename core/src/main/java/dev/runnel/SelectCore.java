@@ -176,10 +176,7 @@ abstract class SelectCore {
     for (WaitNode n : nodes) {
       // linked is only ever cleared once set, so a stale read of false is exact; true rechecks
       if (n != null && n != t && n.linked) {
-        ChannelCore c = n.channel;
-        c.lock();
-        c.unlink(n);
-        c.unlock();
+        n.channel.remove(n);
       }
     }
     if (t == Waiter.INTERRUPTED) {
@@ -189,7 +186,7 @@ abstract class SelectCore {
       return TIMED_OUT;
     }
     WaitNode won = (WaitNode) t;
-    if (sendValues[won.caseIndex()] == null) {
+    if (!won.isSend) {
       received = won.item;
     } else if (won.item == WaitNode.CLOSED) {
       throw new ChannelClosedException("send on closed channel");
