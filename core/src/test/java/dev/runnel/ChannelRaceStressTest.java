@@ -2,6 +2,7 @@ package dev.runnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runnel.TestSupport.Outcome;
 import dev.runnel.TestSupport.Runner;
 import dev.runnel.TestSupport.Task;
 import java.time.Duration;
@@ -30,8 +31,6 @@ class ChannelRaceStressTest {
 
   // ------------------------------------------------------------------ interrupt racing hand-off
 
-  /** What a blocked operation saw when an interrupt raced a hand-off. */
-  record Outcome(boolean completed, Object value, boolean flagAfterwards) {}
 
   @ParameterizedTest
   @EnumSource(Runner.class)

@@ -198,9 +198,7 @@ class ChannelStressTest {
       for (Task<List<Integer>> r : receiverTasks) {
         received.addAll(r.join());
       }
-      Set<Integer> unique = new HashSet<>(received);
-      assertThat(unique).as("round %d: duplicates", round).hasSameSizeAs(received);
-      assertThat(unique).as("round %d: received = delivered", round).isEqualTo(sent);
+      TestSupport.assertReceivedExactlyOnce(round, received, sent);
       assertThat(TestSupport.noWaiters(ch)).isTrue();
     }
   }

@@ -2,6 +2,7 @@ package dev.runnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runnel.TestSupport.Outcome;
 import dev.runnel.TestSupport.Runner;
 import dev.runnel.TestSupport.Task;
 import java.time.Duration;
@@ -26,8 +27,6 @@ class SelectRaceStressTest {
     Thread.interrupted();
   }
 
-  /** What a blocked select saw when an interrupt raced a hand-off. */
-  record Outcome(boolean completed, Object value, boolean flagAfterwards) {}
 
   @ParameterizedTest
   @EnumSource(Runner.class)

@@ -265,9 +265,7 @@ class SelectStressTest {
       for (Task<List<Integer>> r : receivers) {
         all.addAll(r.join());
       }
-      Set<Integer> unique = new HashSet<>(all);
-      assertThat(unique).as("round %d: duplicates", round).hasSameSizeAs(all);
-      assertThat(unique).as("round %d: received = delivered", round).isEqualTo(delivered);
+      TestSupport.assertReceivedExactlyOnce(round, all, delivered);
       assertThat(TestSupport.noWaiters(never)).isTrue();
     }
   }

@@ -1,9 +1,13 @@
 package dev.runnel;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +20,19 @@ final class TestSupport {
 
   /** How long a helper waits for something that must happen before it fails the test. */
   static final Duration PATIENCE = Duration.ofSeconds(5);
+
+  /** What a blocked operation (a send, a receive, a select) saw when an interrupt raced it. */
+  record Outcome(boolean completed, Object value, boolean flagAfterwards) {}
+
+  /**
+   * Every delivered value was received exactly once: no duplicates, nothing lost, nothing
+   * invented.
+   */
+  static <T> void assertReceivedExactlyOnce(int round, List<T> received, Set<T> delivered) {
+    Set<T> unique = new HashSet<>(received);
+    assertThat(unique).as("round %d: duplicates", round).hasSameSizeAs(received);
+    assertThat(unique).as("round %d: received = delivered", round).isEqualTo(delivered);
+  }
 
   private TestSupport() {}
 
