@@ -1,0 +1,4 @@
+/**
+ * Go's {@code sync} package.
+ */
+package dev.runnel.sync;
