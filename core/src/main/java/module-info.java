@@ -3,6 +3,5 @@
  */
 module dev.runnel.core {
   exports dev.runnel;
-  exports dev.runnel.atomic;
   exports dev.runnel.sync;
 }

@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -93,7 +94,7 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
 
   @Override
   public boolean send(E e, Duration timeout) throws InterruptedException {
-    return core.send(e, ChannelCore.deadlineAfter(timeout));
+    return core.send(e, Waiter.deadlineAfter(timeout));
   }
 
   @Override
@@ -119,7 +120,7 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
 
   @Override
   public Received<E> receive(Duration timeout) throws InterruptedException {
-    return received(core.receive(ChannelCore.deadlineAfter(timeout)));
+    return received(core.receive(Waiter.deadlineAfter(timeout)));
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
@@ -398,21 +397,6 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
         n.waiter().wake();
       }
     }
-  }
-
-  /** A deadline {@code timeout} from now, saturating; 0 means "do not block". */
-  static long deadlineAfter(Duration timeout) {
-    long nanos;
-    try {
-      nanos = timeout.toNanos();
-    } catch (ArithmeticException overflow) {
-      return timeout.isNegative() ? 0 : Long.MAX_VALUE;
-    }
-    if (nanos <= 0) {
-      return 0;
-    }
-    long deadline = System.nanoTime() + nanos;
-    return deadline == 0 || deadline == Long.MAX_VALUE ? deadline - 1 : deadline;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -141,7 +142,7 @@ public final class Select extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public boolean run(Duration timeout) throws InterruptedException {
-    int i = choose(ChannelCore.deadlineAfter(timeout));
+    int i = choose(Waiter.deadlineAfter(timeout));
     if (i == TIMED_OUT) {
       return false;
     }

@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -108,7 +109,7 @@ public final class SelectExpression<R> extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public R run(Duration timeout, R ifTimedOut) throws InterruptedException {
-    int i = choose(ChannelCore.deadlineAfter(timeout));
+    int i = choose(Waiter.deadlineAfter(timeout));
     return i == TIMED_OUT ? ifTimedOut : evaluate(i);
   }
 

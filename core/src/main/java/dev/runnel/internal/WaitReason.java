@@ -5,7 +5,13 @@ public enum WaitReason {
   CHAN_RECEIVE("chan receive"),
   CHAN_SEND("chan send"),
   SELECT("select"),
-  SELECT_NO_CASES("select (no cases)");
+  SELECT_NO_CASES("select (no cases)"),
+  MUTEX_LOCK("sync.Mutex.Lock"),
+  RW_MUTEX_LOCK("sync.RWMutex.Lock"),
+  RW_MUTEX_READ_LOCK("sync.RWMutex.RLock"),
+  WAIT_GROUP("sync.WaitGroup.Wait"),
+  COND_WAIT("sync.Cond.Wait"),
+  SEMACQUIRE("semacquire");
 
   private final String goName;
 

@@ -2,6 +2,7 @@ package dev.runnel.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -195,6 +196,27 @@ public abstract class Waiter {
       thread.interrupt();
     }
     return r;
+  }
+
+  /**
+   * A {@link System#nanoTime()} deadline {@code timeout} from now, for {@link #await}.
+   *
+   * @param timeout how long to wait at most
+   * @return the deadline; 0 when {@code timeout} is zero or negative ("do not block"); {@code
+   *     Long.MAX_VALUE} ("no deadline") when it is too long to represent
+   */
+  public static long deadlineAfter(Duration timeout) {
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException overflow) {
+      return timeout.isNegative() ? 0 : Long.MAX_VALUE;
+    }
+    if (nanos <= 0) {
+      return 0;
+    }
+    long deadline = System.nanoTime() + nanos;
+    return deadline == 0 || deadline == Long.MAX_VALUE ? deadline - 1 : deadline;
   }
 
   /**

@@ -15,4 +15,29 @@ public interface Locker {
 
   /** Releases the lock. */
   void unlock();
+
+  /**
+   * Locks and returns a handle whose {@code close()} unlocks, for try-with-resources: the form
+   * that cannot forget the unlock on an early return or exception (Go's {@code defer mu.Unlock()}).
+   *
+   * {@snippet :
+   * try (var held = mu.hold()) {
+   *   balance += amount;
+   * }
+   * }
+   *
+   * @return the handle; close it exactly once
+   */
+  default Held hold() {
+    lock();
+    return this::unlock;
+  }
+
+  /** A held lock: {@link #close()} unlocks it. */
+  @FunctionalInterface
+  interface Held extends AutoCloseable {
+    /** Unlocks the lock. */
+    @Override
+    void close();
+  }
 }

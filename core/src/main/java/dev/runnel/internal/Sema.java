@@ -1,0 +1,329 @@
+package dev.runnel.internal;
+
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+
+/**
+ * A wait queue of {@link Waiter}s with a permit count: Go's runtime semaphore ({@code
+ * runtime/sema.go}), which Go's {@code sync} types are built on, and in its permit-free use Go's
+ * notify list (the queue behind {@code sync.Cond}).
+ *
+ * <p>As a semaphore, {@link #acquire} takes a permit or waits for one and {@link #release} gives one
+ * to the first waiter or, if none waits, keeps it for the next acquire. As a notify list, {@link
+ * #enqueue} queues the current goroutine before it releases a user lock, {@link #await} parks it,
+ * and {@link #signal}/{@link #broadcast} wake the waiters queued at that moment, with no permit
+ * left over when none waits.
+ *
+ * <p>The owner of a semaphore usually keeps its own count of registered waiters in a state word (a
+ * mutex's waiter count), changed by CAS outside this lock. Two hooks keep that count exact when a
+ * waiter gives up: {@link #lock()} lets the owner pair a count change with {@link #grantLocked()},
+ * and the {@code onCancel} hook runs under this lock when a waiter leaves without a permit.
+ */
+public final class Sema extends AbstractQueuedSynchronizer {
+
+  /*
+   * Implementation notes.
+   *
+   * The AQS state word is this queue's lock (0 free, 1 held); it guards head, tail, permits and the
+   * links of every node. Critical sections are a few field writes; no user code and no park runs
+   * under it (the AQS acquire parks, which never pins a virtual thread).
+   *
+   * Nodes are queued FIFO (or at the head for a lifo acquire, Go's re-queued mutex waiter). A node
+   * is completed (Waiter.tryComplete) only under the lock and only while linked; it is unlinked in
+   * the same critical section. A waiter that cancels (interrupt or timeout) wins its CAS outside the
+   * lock, so a granter may still find it linked: the granter skips and unlinks it. The cancelling
+   * goroutine then takes the lock and, in cleanupAfterCancel:
+   *   - unlinks its node if nobody did;
+   *   - takes a spare permit if there is one, and reports the acquire as granted. A permit can only
+   *     be spare while a cancelled node is queued if a granter skipped that node; taking it keeps
+   *     the owner's "registered waiters minus permits" balance exact, as if the grant had won;
+   *   - otherwise runs onCancel, which removes the waiter from the owner's count.
+   * Invariant: while a live (uncancelled, uncompleted) node is queued, permits == 0.
+   */
+
+  /** What {@link #acquire} and {@link #await} return when the goroutine got what it waited for. */
+  public static final Object GRANTED = new Object();
+
+  private final WaitReason reason;
+  private final Object owner;
+  private final Runnable onCancel;
+
+  private Node head;
+  private Node tail;
+  private int permits;
+
+  /**
+   * Creates an empty queue with no permits.
+   *
+   * @param reason the wait reason waiters report
+   * @param owner what waiters wait on (the mutex, the wait group), for goroutine dumps
+   * @param onCancel runs under this queue's lock when an {@link #acquire} gives up without a
+   *     permit; null for nothing
+   */
+  public Sema(WaitReason reason, Object owner, Runnable onCancel) {
+    this.reason = reason;
+    this.owner = owner;
+    this.onCancel = onCancel;
+  }
+
+  // ---------------------------------------------------------------- the lock
+
+  /** Takes this queue's lock, for {@link #grantLocked()} and the owner's paired updates. */
+  public void lock() {
+    if (!compareAndSetState(0, 1)) {
+      acquire(1);
+    }
+  }
+
+  /** Releases this queue's lock. */
+  public void unlock() {
+    release(1);
+  }
+
+  @Override
+  protected boolean tryAcquire(int ignored) {
+    return compareAndSetState(0, 1);
+  }
+
+  @Override
+  protected boolean tryRelease(int ignored) {
+    setState(0);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- semaphore
+
+  /**
+   * Takes a permit, waiting for one if there is none: Go's {@code semacquire}.
+   *
+   * @param lifo queue at the head instead of the tail (a waiter that was woken and lost its race)
+   * @param deadline a {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE}
+   * @param interruptible whether an interrupt ends the wait
+   * @return {@link #GRANTED}, or {@link Waiter#INTERRUPTED} (flag cleared) or {@link
+   *     Waiter#TIMED_OUT} after {@code onCancel} ran. A permit that arrives together with an
+   *     interrupt wins, and the flag stays set.
+   */
+  public Object acquire(boolean lifo, long deadline, boolean interruptible) {
+    Node node;
+    lock();
+    try {
+      if (permits > 0) {
+        permits--;
+        return GRANTED;
+      }
+      node = link(lifo);
+    } finally {
+      unlock();
+    }
+    Object r = node.await(deadline, interruptible);
+    if (r == GRANTED) {
+      return r;
+    }
+    if (cleanupAfterCancel(node)) {
+      if (r == Waiter.INTERRUPTED) {
+        Thread.currentThread().interrupt();
+      }
+      return GRANTED;
+    }
+    return r;
+  }
+
+  /** Gives a permit to the first waiter, or keeps it if none waits: Go's {@code semrelease}. */
+  public void release() {
+    Waiter w;
+    lock();
+    try {
+      w = grantLocked();
+    } finally {
+      unlock();
+    }
+    if (w != null) {
+      w.wake();
+    }
+  }
+
+  /**
+   * Under the lock: completes the first live waiter with {@link #GRANTED}, or adds a permit.
+   *
+   * @return the waiter to {@link Waiter#wake()} after unlocking, or null
+   */
+  public Waiter grantLocked() {
+    Node n = completeFirstLocked();
+    if (n == null) {
+      permits++;
+    }
+    return n;
+  }
+
+  /**
+   * Under the lock: whether any goroutine is queued (live or cancelling).
+   *
+   * @return true if the queue is not empty
+   */
+  public boolean hasQueuedLocked() {
+    return head != null;
+  }
+
+  // ---------------------------------------------------------------- notify list
+
+  /**
+   * Queues the current goroutine at the tail, to {@link #await} after releasing a user lock.
+   *
+   * @return the node to pass to {@link #await}
+   */
+  public Node enqueue() {
+    lock();
+    try {
+      return link(false);
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Waits until {@code node} is signalled.
+   *
+   * @param node what {@link #enqueue} returned, on this goroutine
+   * @param deadline as for {@link #acquire}
+   * @param interruptible as for {@link #acquire}
+   * @return {@link #GRANTED}, {@link Waiter#INTERRUPTED} or {@link Waiter#TIMED_OUT}; a node
+   *     that gave up is no longer queued and no signal was spent on it
+   */
+  public Object await(Node node, long deadline, boolean interruptible) {
+    Object r = node.await(deadline, interruptible);
+    if (r != GRANTED) {
+      lock();
+      try {
+        unlink(node);
+      } finally {
+        unlock();
+      }
+    }
+    return r;
+  }
+
+  /** Wakes the longest-queued live waiter, if any; nothing is kept for later ones. */
+  public void signal() {
+    Waiter w;
+    lock();
+    try {
+      w = completeFirstLocked();
+    } finally {
+      unlock();
+    }
+    if (w != null) {
+      w.wake();
+    }
+  }
+
+  /** Wakes every waiter queued now. */
+  public void broadcast() {
+    Node woken = null;
+    lock();
+    try {
+      for (Node n; (n = head) != null; ) {
+        unlink(n);
+        if (n.tryComplete(GRANTED)) {
+          n.next = woken; // a private list of the woken, off the queue
+          woken = n;
+        }
+      }
+    } finally {
+      unlock();
+    }
+    while (woken != null) {
+      Node next = woken.next;
+      woken.next = null;
+      woken.wake();
+      woken = next;
+    }
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  private Node link(boolean lifo) {
+    Node n = new Node(this);
+    n.linked = true;
+    if (head == null) {
+      head = tail = n;
+    } else if (lifo) {
+      n.next = head;
+      head.prev = n;
+      head = n;
+    } else {
+      n.prev = tail;
+      tail.next = n;
+      tail = n;
+    }
+    return n;
+  }
+
+  private void unlink(Node n) {
+    if (!n.linked) {
+      return;
+    }
+    n.linked = false;
+    Node p = n.prev;
+    Node s = n.next;
+    if (p == null) {
+      head = s;
+    } else {
+      p.next = s;
+    }
+    if (s == null) {
+      tail = p;
+    } else {
+      s.prev = p;
+    }
+    n.prev = n.next = null;
+  }
+
+  private Node completeFirstLocked() {
+    for (Node n; (n = head) != null; ) {
+      unlink(n);
+      if (n.tryComplete(GRANTED)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** After the node's owner cancelled it: true if it took a spare permit instead. */
+  private boolean cleanupAfterCancel(Node node) {
+    lock();
+    try {
+      unlink(node);
+      if (permits > 0) {
+        permits--;
+        return true;
+      }
+      if (onCancel != null) {
+        onCancel.run();
+      }
+      return false;
+    } finally {
+      unlock();
+    }
+  }
+
+  /** One queued goroutine. */
+  public static final class Node extends Waiter {
+    private final Sema sema;
+    private Node prev;
+    private Node next;
+    private boolean linked;
+
+    Node(Sema sema) {
+      this.sema = sema;
+    }
+
+    @Override
+    public WaitReason reason() {
+      return sema.reason;
+    }
+
+    @Override
+    public Object waitingOn() {
+      return sema.owner;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package dev.runnel.sync;
+
+import dev.runnel.Go;
+import dev.runnel.GoFunc;
+import dev.runnel.internal.Sema;
+import dev.runnel.internal.WaitReason;
+import dev.runnel.internal.Waiter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Waits for a collection of goroutines to finish: Go's {@code sync.WaitGroup}.
+ *
+ * <p>A new {@code WaitGroup} has a counter of zero (Go's zero value). {@link #add} changes the
+ * counter, {@link #done} decrements it, and {@link #await} waits until it is zero. {@link #go}
+ * does all three around a new goroutine and is the form to prefer.
+ *
+ * <p>Rules Go states and this class checks: calls to {@code add} with a positive delta that start
+ * when the counter is zero must happen before {@code await}; a group may be reused, but only after
+ * every previous {@code await} has returned. Violations are reported, as Go reports them, by an
+ * {@link IllegalStateException} where they are detected:
+ *
+ * <ul>
+ *   <li>{@code "sync: negative WaitGroup counter"}: more {@code done} than {@code add} (the counter
+ *       is left as it was);
+ *   <li>{@code "sync: WaitGroup misuse: Add called concurrently with Wait"};
+ *   <li>{@code "sync: WaitGroup is reused before previous Wait has returned"}.
+ * </ul>
+ *
+ * <p><b>Memory consistency effects:</b> every {@code done()} (and the return of every goroutine
+ * started by {@code go}) happens-before the return of the {@code await()} it releases.
+ *
+ * <p><b>Go:</b> {@code sync.WaitGroup}: {@code Add}, {@code Done}, {@code Wait} (here {@code
+ * await}, since Java reserves {@code wait}), and Go 1.25's {@code Go}. {@code await} is
+ * interruptible, which Go's {@code Wait} cannot be.
+ *
+ * {@snippet :
+ * WaitGroup wg = new WaitGroup();
+ * for (String url : urls) {
+ *   wg.go(() -> fetch(url));
+ * }
+ * wg.await(); // every fetch has returned
+ * }
+ */
+public final class WaitGroup {
+
+  /*
+   * Implementation notes (Go's algorithm).
+   *
+   * state: the counter in the high 32 bits, the number of registered waiters in the low 32. A
+   * waiter registers (CAS waiters + 1) only while the counter is positive, then takes a permit
+   * from sema. The add that brings the counter to zero with waiters registered is the only writer
+   * at that point (any other change is misuse, detected by re-reading state): it resets state to
+   * zero and releases one permit per waiter. A waiter that is interrupted removes itself from the
+   * count by CAS while the counter is positive; once the counter is zero, a permit is on its way to it, and it
+   * takes it (uninterruptibly, briefly) and returns normally with the interrupt flag set. It must
+   * not touch state once the counter is zero: the releasing add re-reads state to detect misuse.
+   */
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(WaitGroup.class, "state", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile long state;
+  private final Sema sema = new Sema(WaitReason.WAIT_GROUP, this, null);
+
+  /** Creates a wait group with a counter of zero. */
+  public WaitGroup() {}
+
+  /**
+   * Adds {@code delta}, which may be negative, to the counter. When the counter becomes zero,
+   * every goroutine blocked in {@link #await} is released.
+   *
+   * @param delta the change
+   * @throws IllegalStateException {@code "sync: negative WaitGroup counter"} if the counter would
+   *     become negative (it is left as it was), or with a misuse text (see the class description)
+   */
+  public void add(int delta) {
+    long s = (long) STATE.getAndAdd(this, (long) delta << 32) + ((long) delta << 32);
+    int v = (int) (s >> 32);
+    int w = (int) s;
+    if (v < 0) {
+      STATE.getAndAdd(this, -((long) delta << 32));
+      throw new IllegalStateException("sync: negative WaitGroup counter");
+    }
+    if (w != 0 && delta > 0 && v == delta) {
+      throw new IllegalStateException("sync: WaitGroup misuse: Add called concurrently with Wait");
+    }
+    if (v > 0 || w == 0) {
+      return;
+    }
+    // The counter is 0 with waiters: nothing else may change state now.
+    if (state != s) {
+      throw new IllegalStateException("sync: WaitGroup misuse: Add called concurrently with Wait");
+    }
+    state = 0;
+    for (int i = 0; i < w; i++) {
+      sema.release();
+    }
+  }
+
+  /** Decrements the counter by one: {@code add(-1)}. */
+  public void done() {
+    add(-1);
+  }
+
+  /**
+   * Waits until the counter is zero: Go's {@code Wait}. Returns at once if it is zero now.
+   *
+   * @throws InterruptedException if interrupted on entry or while waiting (the group is then as
+   *     if this call never happened)
+   * @throws IllegalStateException {@code "sync: WaitGroup is reused before previous Wait has
+   *     returned"} if {@code add} started a new round before this wait was released
+   */
+  public void await() throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    for (long s = state; (s >> 32) != 0; s = state) {
+      if (STATE.compareAndSet(this, s, s + 1)) {
+        Object r = sema.acquire(false, Long.MAX_VALUE, true);
+        if (r == Waiter.INTERRUPTED && unregister()) {
+          throw new InterruptedException();
+        }
+        if (state != 0) {
+          throw new IllegalStateException(
+              "sync: WaitGroup is reused before previous Wait has returned");
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Runs {@code f} in a new goroutine and counts it in: Go 1.25's {@code wg.Go(f)}. Adds one
+   * before starting it and calls {@link #done} when {@code f} returns or throws; an exception from
+   * {@code f} is a panic, reported as {@link Go#go} reports it.
+   *
+   * @param f the goroutine's body
+   */
+  public void go(GoFunc f) {
+    add(1);
+    Go.go(
+        () -> {
+          try {
+            f.run();
+          } finally {
+            done();
+          }
+        });
+  }
+
+  /**
+   * The counter, for metrics and tests.
+   *
+   * @return the counter, a snapshot
+   */
+  public int count() {
+    return (int) (state >> 32);
+  }
+
+  /** After an interrupted wait: leaves the waiter count, or takes the permit already owed. */
+  private boolean unregister() {
+    for (long s = state; (s >> 32) != 0; s = state) {
+      if (STATE.compareAndSet(this, s, s - 1)) { // still counting: we are still registered
+        return true;
+      }
+    }
+    sema.acquire(false, Long.MAX_VALUE, false); // released: the permit is ours, and coming
+    Thread.currentThread().interrupt();
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    long s = state;
+    return "WaitGroup[count=" + (s >> 32) + ", waiters=" + (int) s + "]";
+  }
+}
