@@ -111,7 +111,7 @@ public final class Pool<T> {
    * delayed across two rotations may put into the array that has since become the primary again:
    * the object simply is pooled. No rotation can hand one object to two callers, by the
    * ownership invariant. Pools are registered in POOLS through weak references, so an
-   * unreferenced pool and its objects are collected; rotate drops its cleared references.
+   * unreferenced pool and its objects are collected; the watcher drops cleared references.
    * rotate skips a pool whose two generations are empty, so idle pools cost a scan, not writes.
    *
    * The Cleaner's thread is a daemon platform thread started when the first Pool is made; no

@@ -280,7 +280,7 @@ class SyncMapTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void rangeConcurrentWithWritersVisitsNoKeyTwice() throws Exception {
-    int keys = 2_000;
+    int keys = 1_000;
     SyncMap<Integer, Integer> m = new SyncMap<>();
     for (int k = 0; k < keys; k += 2) {
       m.store(k, k); // even keys stay throughout
@@ -305,7 +305,7 @@ class SyncMapTest {
             return;
           }
           try {
-            for (int pass = 0; pass < 50; pass++) {
+            for (int pass = 0; pass < 15; pass++) {
               Set<Integer> seen = new HashSet<>();
               m.range(
                   (k, v) -> {
