@@ -16,13 +16,14 @@ import java.util.function.Supplier;
  * <p>Each reader loops {@code readLock(); sum += shared; readUnlock()}. The writer does {@code
  * lock(); shared++; unlock()} once per {@value #READS_PER_WRITE} reads the readers have completed
  * (it yields while it is ahead, and owes at most one write per reader, so a writer held up cannot
- * catch up later in a burst): an unhindered writer makes 1% of the operations, printed as 1.000
- * writes per 100 reads, and a starved one makes fewer. Virtual threads are not time-sliced, so
- * with fewer carriers than threads a reader that never blocks would keep its carrier for the whole
- * run; every reader therefore yields after each {@value #READS_PER_WRITE} reads, standing in for
- * Go's preemption ({@code bench/go -workload rwmutex} runs the same loops, yielding at the same
- * points). Variants: Runnel's {@link RWMutex}, the nonfair {@link ReentrantReadWriteLock}, and
- * {@link StampedLock}'s read and write locks (no optimistic reads).
+ * catch up later in a burst): a writer that keeps up makes 1% of the operations, printed as 1.000
+ * writes per 100 reads (somewhat less where the scheduler runs it late), and a starved one makes
+ * next to none. Virtual threads are not time-sliced, so with fewer carriers than threads a reader
+ * that never blocks would keep its carrier for the whole run; every reader therefore yields after
+ * each {@value #READS_PER_WRITE} reads, standing in for Go's preemption ({@code bench/go -workload
+ * rwmutex} runs the same loops, yielding at the same points). Variants: Runnel's {@link RWMutex},
+ * the nonfair {@link ReentrantReadWriteLock}, and {@link StampedLock}'s read and write locks (no
+ * optimistic reads).
  *
  * <p>Not a JMH benchmark: the two rates come from the same run, and the run must end even if the
  * writer never gets in: every thread stops at the deadline, and once the readers stop a waiting
