@@ -1,31 +1,46 @@
 #!/usr/bin/env bash
 # Runnel against Go: runs the JMH benchmarks (Runnel beside the JDK and jox), the same workloads in
-# Go (bench/go), and BlockedGoroutines, then prints a summary. Raw output goes to
-# bench/results/<UTC time>/ (git-ignored). About 15 minutes on 2 cores with the defaults
-# (JMH ~7, Go ~2, BlockedGoroutines ~5).
+# Go (bench/go), and the main programs (BlockedGoroutines; MutexStarvation and RWMutexStarvation),
+# then prints a summary. Raw output goes to bench/results/<UTC time>/ (git-ignored). Two suites:
+# channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2, BlockedGoroutines ~5) and
+# sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2); SUITE=all runs both.
 #
-#   bench/run-vs-go.sh                    everything, with the defaults below
+#   bench/run-vs-go.sh                    the channel suite, with the defaults below
+#   SUITE=sync bench/run-vs-go.sh         Mutex, RWMutex, WaitGroup, SyncMap, Pool against Go's sync
 #   JMH_ARGS="-f 2 -wi 5 -i 10" bench/run-vs-go.sh
 #   SKIP_JMH=1 SKIP_BLOCKED=1 bench/run-vs-go.sh     only the Go side
 #
 # Settings (environment):
+#   SUITE         channels, sync or all  (default: channels)
 #   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s)
-#   JMH_REGEX     benchmarks to run      (default: the three channel benchmarks)
+#   JMH_REGEX     benchmarks to run      (default: the suite's JMH benchmarks)
 #   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's)
-#   BLOCKED_N     blocked goroutines     (default: 1000000)
+#   BLOCKED_N     blocked goroutines     (default: 1000000; channels suite)
 #   BLOCKED_ROUNDS rounds of that        (default: 3)
 #   BLOCKED_JVM   JVM flags for it       (default: -Xms8g -Xmx8g)
-#   SKIP_JMH, SKIP_GO, SKIP_BLOCKED=1    leave a part out
+#   STARVATION_MS run time per variant of MutexStarvation and RWMutexStarvation, and of Go's
+#                 starvation and rwmutex workloads (default: 2000; sync suite)
+#   SKIP_JMH, SKIP_GO, SKIP_BLOCKED, SKIP_STARVATION=1    leave a part out
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
 
+SUITE=${SUITE:-channels}
+CHANNEL_JMH='PingPong|BufferedChannel|Select'
+SYNC_JMH='Mutex|WaitGroup|SyncMap|Pool'
+case "$SUITE" in
+  channels) SUITE_JMH=$CHANNEL_JMH; GO_WORKLOADS=channels; SKIP_STARVATION=1 ;;
+  sync) SUITE_JMH=$SYNC_JMH; GO_WORKLOADS=mutex,waitgroup,syncmap,pool; SKIP_BLOCKED=1 ;;
+  all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH"; GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool ;;
+  *) echo "SUITE must be channels, sync or all, not '$SUITE'" >&2; exit 2 ;;
+esac
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
-JMH_REGEX=${JMH_REGEX:-dev.runnel.bench.(PingPong|BufferedChannel|Select)Benchmark}
+JMH_REGEX=${JMH_REGEX:-dev.runnel.bench.($SUITE_JMH)Benchmark}
 GO_ARGS=${GO_ARGS:--wi 3 -i 5 -w 2s -r 2s}
 BLOCKED_N=${BLOCKED_N:-1000000}
 BLOCKED_ROUNDS=${BLOCKED_ROUNDS:-3}
 BLOCKED_JVM=${BLOCKED_JVM:--Xms8g -Xmx8g}
+STARVATION_MS=${STARVATION_MS:-2000}
 
 OUT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -67,7 +82,9 @@ fi
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java: $("$JDK/bin/java" -version 2>&1 | tr '\n' ' ')"
   command -v go >/dev/null 2>&1 && echo "go: $(go version)"
-  echo "JMH_ARGS=$JMH_ARGS GO_ARGS=$GO_ARGS BLOCKED_N=$BLOCKED_N BLOCKED_ROUNDS=$BLOCKED_ROUNDS BLOCKED_JVM=$BLOCKED_JVM"
+  echo "SUITE=$SUITE JMH_REGEX=$JMH_REGEX JMH_ARGS=$JMH_ARGS GO_ARGS=$GO_ARGS"
+  echo "BLOCKED_N=$BLOCKED_N BLOCKED_ROUNDS=$BLOCKED_ROUNDS BLOCKED_JVM=$BLOCKED_JVM STARVATION_MS=$STARVATION_MS"
+  echo "skipped: ${SKIP_JMH:+JMH }${SKIP_GO:+Go }${SKIP_BLOCKED:+BlockedGoroutines }${SKIP_STARVATION:+starvation}"
 } | tee "$OUT/env.txt"
 
 # ---- (b, c) build benchmarks.jar and run JMH through ../run
@@ -75,7 +92,7 @@ if [[ -z "${SKIP_JMH:-}" ]]; then
   log "JMH: $JMH_REGEX $JMH_ARGS"
   # shellcheck disable=SC2086 # JMH_ARGS is a list of options
   JAVA_HOME="$JDK" "$ROOT/run" bench "$JMH_REGEX" $JMH_ARGS -rf json -rff "$OUT/jmh.json" 2>&1 | tee "$OUT/jmh.txt"
-elif [[ -z "${SKIP_BLOCKED:-}" ]]; then
+elif [[ -z "${SKIP_BLOCKED:-}" || -z "${SKIP_STARVATION:-}" ]]; then
   log "building benchmarks.jar"
   JAVA_HOME="$JDK" "$ROOT/run" bench -l >/dev/null
 fi
@@ -85,7 +102,10 @@ if [[ -z "${SKIP_GO:-}" ]]; then
   log "Go: $GO_ARGS"
   (cd "$BENCH/go" && go build -o bin/runnelbench .)
   # shellcheck disable=SC2086
-  "$BENCH/go/bin/runnelbench" -workload pingpong,buffered,select $GO_ARGS 2>&1 | tee "$OUT/go.txt"
+  "$BENCH/go/bin/runnelbench" -workload "$GO_WORKLOADS" $GO_ARGS 2>&1 | tee "$OUT/go.txt"
+  if [[ -z "${SKIP_STARVATION:-}" ]]; then
+    "$BENCH/go/bin/runnelbench" -workload starvation,rwmutex -window "${STARVATION_MS}ms" 2>&1 | tee -a "$OUT/go.txt"
+  fi
   # in a fresh process: the runtime keeps dead goroutines' memory for reuse
   if [[ -z "${SKIP_BLOCKED:-}" ]]; then
     "$BENCH/go/bin/runnelbench" -workload blocked -n "$BLOCKED_N" -rounds "$BLOCKED_ROUNDS" 2>&1 | tee -a "$OUT/go.txt"
@@ -100,11 +120,21 @@ if [[ -z "${SKIP_BLOCKED:-}" ]]; then
     "$BLOCKED_N" "$BLOCKED_ROUNDS" 2>&1 | tee "$OUT/blocked.txt"
 fi
 
+# ---- (f) MutexStarvation, RWMutexStarvation
+if [[ -z "${SKIP_STARVATION:-}" ]]; then
+  log "MutexStarvation, RWMutexStarvation: ${STARVATION_MS} ms per variant"
+  "$JDK/bin/java" -cp "$ROOT/bench/target/benchmarks.jar" dev.runnel.bench.MutexStarvation \
+    "$STARVATION_MS" 2>&1 | tee "$OUT/starvation.txt"
+  echo | tee -a "$OUT/starvation.txt"
+  "$JDK/bin/java" -cp "$ROOT/bench/target/benchmarks.jar" dev.runnel.bench.RWMutexStarvation \
+    "$STARVATION_MS" 2>&1 | tee -a "$OUT/starvation.txt"
+fi
+
 # ---- summary
 {
   echo "Runnel vs Go: $(date -u), $(nproc) CPUs, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [[ -f "$OUT/jmh.txt" ]]; then
-    echo; echo "Java (JMH; ns/op = per round trip, ops/s = messages per second):"
+    echo; echo "Java (JMH; ns/op = per round trip, lock/unlock or goroutine; ops/s = messages or operations per second):"
     awk '/^Benchmark +(Mode|\()/ {t=""; on=1} on && (/^Benchmark result/ || NF == 0) {on=0}
          on {t=t $0 "\n"} END {printf "%s", t}' "$OUT/jmh.txt"
   fi
@@ -115,6 +145,10 @@ fi
   if [[ -f "$OUT/blocked.txt" ]]; then
     echo; echo "Blocked goroutines (Java):"
     sed -n '/^median of/,/^ratio/p' "$OUT/blocked.txt"
+  fi
+  if [[ -f "$OUT/starvation.txt" ]]; then
+    echo; echo "Mutex starvation and RWMutex readers and writer (Java):"
+    grep -A3 '^lock ' "$OUT/starvation.txt" | sed 's/^--$//; s/^./  &/'
   fi
   echo; echo "raw output: $OUT"
 } | tee "$OUT/summary.txt"

@@ -1,7 +1,11 @@
 // Command runnelbench runs Go's side of Runnel's benchmarks: the same workloads, with the same
 // message counts, as bench/src/main/java/dev/runnel/bench.
 //
-//	go build -o bin/runnelbench . && bin/runnelbench [-workload all|pingpong,buffered,select,blocked]
+//	go build -o bin/runnelbench . && bin/runnelbench [-workload all|channels|sync|LIST]
+//
+// LIST is comma-separated: pingpong, buffered, select, blocked (the channel workloads; "channels"
+// is the first three) and mutex, starvation, rwmutex, waitgroup, syncmap, pool (the sync
+// workloads, all six of them "sync"); "all" is everything.
 //
 // Like JMH, each measurement is warm-up iterations then measured iterations, each iteration
 // repeating a batch (start the goroutines, move the batch's messages, wait for them) until the
@@ -12,6 +16,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"sort"
@@ -26,16 +31,31 @@ const (
 	bufferedMessages   = 100_000 // BufferedChannelBenchmark.MESSAGES
 	bufferedCapacity   = 128     // BufferedChannelBenchmark.CAPACITY
 	selectMessages     = 100_000 // SelectBenchmark.MESSAGES
+
+	mutexUncontendedOps = 100_000 // lock/unlock pairs per batch (JMH times them one by one)
+	mutexIncrements     = 100_000 // MutexBenchmark.INCREMENTS
+	rwReaders           = 8       // RWMutexStarvation.READERS
+	rwReadsPerWrite     = 100     // RWMutexStarvation.READS_PER_WRITE
+	waitGroupGoroutines = 10_000  // WaitGroupBenchmark.GOROUTINES
+	syncMapGoroutines   = 8       // SyncMapBenchmark.GOROUTINES
+	syncMapKeys         = 10_000  // SyncMapBenchmark.KEYS
+	syncMapOperations   = 100_000 // SyncMapBenchmark.OPERATIONS
+	poolGoroutines      = 8       // PoolBenchmark.GOROUTINES
+	poolSize            = 1024    // PoolBenchmark.SIZE
+	poolOperations      = 100_000 // PoolBenchmark.OPERATIONS
 )
 
 var (
-	workload   = flag.String("workload", "all", "all, or a comma-separated list of pingpong, buffered, select, blocked")
+	workload   = flag.String("workload", "all", "all, channels, sync, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool")
 	warmups    = flag.Int("wi", 3, "warm-up iterations")
 	iterations = flag.Int("i", 5, "measured iterations")
 	warmupTime = flag.Duration("w", 2*time.Second, "warm-up iteration time")
 	iterTime   = flag.Duration("r", 2*time.Second, "measured iteration time")
 	blockedN   = flag.Int("n", 1_000_000, "blocked goroutines")
 	rounds     = flag.Int("rounds", 3, "rounds of the blocked-goroutines measurement")
+	window     = flag.Duration("window", 2*time.Second, "run time of starvation and rwmutex, per measurement")
+	hold       = flag.Duration("hold", 100*time.Microsecond, "starvation: how long the hog holds the lock")
+	nap        = flag.Duration("nap", 100*time.Microsecond, "starvation: how long the napper sleeps between locks")
 )
 
 func main() {
@@ -48,29 +68,62 @@ func main() {
 		chosen[strings.TrimSpace(w)] = true
 	}
 	all := chosen["all"]
+	channels := all || chosen["channels"]
+	syncs := all || chosen["sync"]
 	ran := false
-	if all || chosen["pingpong"] {
+	if channels || chosen["pingpong"] {
 		ran = true
-		latency("pingpong unbuffered", pingPongRoundTrips, pingPong)
+		latency("pingpong unbuffered", "round-trip", pingPongRoundTrips, pingPong)
 	}
-	if all || chosen["buffered"] {
+	if channels || chosen["buffered"] {
 		ran = true
 		for _, pairs := range []int{1, 4} {
 			pairs := pairs
-			throughput(fmt.Sprintf("buffered cap=%d pairs=%d", bufferedCapacity, pairs), bufferedMessages,
+			throughput(fmt.Sprintf("buffered cap=%d pairs=%d", bufferedCapacity, pairs), "msgs", bufferedMessages,
 				func() { buffered(pairs) })
 		}
 	}
-	if all || chosen["select"] {
+	if channels || chosen["select"] {
 		ran = true
 		for _, capacity := range []int{0, 128} {
 			capacity := capacity
-			throughput(fmt.Sprintf("select cap=%d", capacity), selectMessages, func() { selectTwo(capacity) })
+			throughput(fmt.Sprintf("select cap=%d", capacity), "msgs", selectMessages, func() { selectTwo(capacity) })
 		}
 	}
 	if all || chosen["blocked"] {
 		ran = true
 		blocked(*blockedN, *rounds)
+	}
+	if syncs || chosen["mutex"] {
+		ran = true
+		latency("mutex uncontended", "lock-unlock", mutexUncontendedOps, mutexUncontended)
+		for _, goroutines := range []int{2, 8} {
+			goroutines := goroutines
+			throughput(fmt.Sprintf("mutex contended goroutines=%d", goroutines), "ops", mutexIncrements,
+				func() { mutexContended(goroutines) })
+		}
+	}
+	if syncs || chosen["starvation"] {
+		ran = true
+		starvation(*window, *hold, *nap)
+	}
+	if syncs || chosen["rwmutex"] {
+		ran = true
+		rwStarvation(*window)
+	}
+	if syncs || chosen["waitgroup"] {
+		ran = true
+		latency("waitgroup 10k", "goroutine", waitGroupGoroutines, waitGroup)
+	}
+	if syncs || chosen["syncmap"] {
+		ran = true
+		fillSyncMap()
+		throughput("sync.Map 8g 10k 1% store", "ops", syncMapOperations, syncMapMixed)
+	}
+	if syncs || chosen["pool"] {
+		ran = true
+		throughput("sync.Pool 1KiB 8g", "ops", poolOperations, poolGetPut)
+		throughput("alloc 1KiB 8g", "ops", poolOperations, allocate)
 	}
 	if !ran {
 		fmt.Fprintln(os.Stderr, "unknown workload", *workload)
@@ -204,6 +257,302 @@ func blocked(n, rounds int) {
 	fmt.Printf("RESULT %-28s %12.1f ms to release all\n", "blocked release", median(release))
 }
 
+// ---------------------------------------------------------------- sync workloads
+
+var (
+	uncontendedMu      sync.Mutex
+	uncontendedCounter int
+)
+
+// mutexUncontended: one goroutine locks and unlocks a mutex no one else touches.
+func mutexUncontended() {
+	for i := 0; i < mutexUncontendedOps; i++ {
+		uncontendedMu.Lock()
+		uncontendedCounter++
+		uncontendedMu.Unlock()
+	}
+}
+
+// mutexContended: goroutines share one counter, each doing its share of lock; counter++; unlock.
+func mutexContended(goroutines int) {
+	var mu sync.Mutex
+	counter := 0
+	perWorker := mutexIncrements / goroutines
+	var wg sync.WaitGroup
+	wg.Add(goroutines)
+	for g := 0; g < goroutines; g++ {
+		go func() {
+			defer wg.Done()
+			for i := 0; i < perWorker; i++ {
+				mu.Lock()
+				counter++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if counter != perWorker*goroutines {
+		panic("lost increments")
+	}
+}
+
+// starvation: a hog holds the mutex for hold of busy work, unlocks and locks again at once; a
+// napper sleeps nap, then times one Lock. A warm-up run of window/10 comes first.
+func starvation(window, hold, nap time.Duration) {
+	starve(window/10, hold, nap)
+	waits, hogLocks := starve(window, hold, nap)
+	sort.Slice(waits, func(i, j int) bool { return waits[i] < waits[j] })
+	pct := func(p float64) float64 {
+		if len(waits) == 0 {
+			return math.NaN()
+		}
+		i := int(math.Ceil(p/100*float64(len(waits)))) - 1
+		if i < 0 {
+			i = 0
+		}
+		return float64(waits[i].Nanoseconds()) / 1e6
+	}
+	fmt.Printf("mutex starvation: %v, hold %v, nap %v: worst wait %.3f ms, p99 %.3f ms, napper %d locks, hog %d locks\n",
+		window, hold, nap, pct(100), pct(99), len(waits), hogLocks)
+	fmt.Printf("RESULT %-28s %12.3f ms\n", "mutex starvation worst wait", pct(100))
+	fmt.Printf("RESULT %-28s %12.3f ms\n", "mutex starvation p99 wait", pct(99))
+	fmt.Printf("RESULT %-28s %12d locks (hog %d)\n", "mutex starvation napper", len(waits), hogLocks)
+}
+
+func starve(window, hold, nap time.Duration) (waits []time.Duration, hogLocks int) {
+	var mu sync.Mutex
+	deadline := time.Now().Add(window)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { // the hog
+		defer wg.Done()
+		mu.Lock()
+		for {
+			hogLocks++
+			start := time.Now()
+			for time.Since(start) < hold { // busy under the lock
+			}
+			if !start.Before(deadline) {
+				break
+			}
+			mu.Unlock()
+			mu.Lock()
+		}
+		mu.Unlock()
+	}()
+	go func() { // the napper
+		defer wg.Done()
+		for time.Now().Before(deadline) {
+			time.Sleep(nap)
+			t0 := time.Now()
+			mu.Lock()
+			wait := time.Since(t0)
+			mu.Unlock()
+			waits = append(waits, wait)
+		}
+	}()
+	wg.Wait()
+	return waits, hogLocks
+}
+
+// rwStarvation: rwReaders readers and one writer on one RWMutex for window (after a warm-up of
+// window/10). Readers yield every rwReadsPerWrite reads, as in RWMutexStarvation (where virtual
+// threads are not preempted); the writer writes once per rwReadsPerWrite reads completed, owing
+// at most one write per reader.
+func rwStarvation(window time.Duration) {
+	rwRun(window / 10)
+	reads, writes := rwRun(window)
+	fmt.Printf("rwmutex %dR+1W: %v, reads/s %.0f, writes/s %.0f, %.3f writes per 100 reads\n",
+		rwReaders, window, reads, writes, 100*writes/reads)
+	fmt.Printf("RESULT %-28s %12.0f reads/s\n", "rwmutex 8R+1W reads", reads)
+	fmt.Printf("RESULT %-28s %12.0f writes/s (%.3f per 100 reads)\n", "rwmutex 8R+1W writes", writes,
+		100*writes/reads)
+}
+
+type paddedCount struct {
+	n atomic.Int64
+	_ [120]byte
+}
+
+func rwRun(window time.Duration) (readsPerSec, writesPerSec float64) {
+	var mu sync.RWMutex
+	var shared int64
+	var reads [rwReaders]paddedCount
+	totalReads := func() int64 {
+		var t int64
+		for r := range reads {
+			t += reads[r].n.Load()
+		}
+		return t
+	}
+	start := time.Now()
+	deadline := start.Add(window)
+	var written int64
+	var wg sync.WaitGroup
+	wg.Add(rwReaders + 1)
+	for r := 0; r < rwReaders; r++ {
+		r := r
+		go func() {
+			defer wg.Done()
+			var sum, done int64
+			for time.Now().Before(deadline) {
+				for i := 0; i < rwReadsPerWrite; i++ {
+					mu.RLock()
+					sum += shared
+					mu.RUnlock()
+				}
+				done += rwReadsPerWrite
+				reads[r].n.Store(done)
+				runtime.Gosched()
+			}
+			if sum < 0 {
+				panic("the writer only increments")
+			}
+		}()
+	}
+	go func() {
+		defer wg.Done()
+		const bank = rwReaders * rwReadsPerWrite
+		var credit, seen int64
+		for time.Now().Before(deadline) {
+			now := totalReads()
+			credit += now - seen
+			if credit > bank {
+				credit = bank
+			}
+			seen = now
+			if credit < rwReadsPerWrite {
+				runtime.Gosched()
+				continue
+			}
+			credit -= rwReadsPerWrite
+			mu.Lock()
+			shared++
+			mu.Unlock()
+			if time.Now().Before(deadline) {
+				written++ // a write that waited past the deadline is not counted
+			}
+		}
+	}()
+	wg.Wait()
+	seconds := window.Seconds()
+	return float64(totalReads()) / seconds, float64(written) / seconds
+}
+
+// waitGroup: add 10,000, start 10,000 goroutines that each call Done, wait for them.
+func waitGroup() {
+	var wg sync.WaitGroup
+	wg.Add(waitGroupGoroutines)
+	for i := 0; i < waitGroupGoroutines; i++ {
+		go wg.Done()
+	}
+	wg.Wait()
+}
+
+var (
+	syncMap      sync.Map
+	syncMapKey   []any // boxed once, as in SyncMapBenchmark, so no operation measures boxing
+	syncMapValue []any
+	syncMapBatch uint64
+)
+
+func fillSyncMap() {
+	if syncMapKey != nil {
+		return
+	}
+	for i := 0; i < syncMapKeys; i++ {
+		syncMapKey = append(syncMapKey, any(i+1_000_000))
+		syncMapValue = append(syncMapValue, any(i+2_000_000))
+		syncMap.Store(syncMapKey[i], syncMapValue[i])
+	}
+}
+
+// syncMapMixed: 8 goroutines on one pre-filled sync.Map, every 100th operation a Store, the others
+// Loads, keys picked by each goroutine's xorshift64.
+func syncMapMixed() {
+	syncMapBatch++
+	perWorker := syncMapOperations / syncMapGoroutines
+	var wg sync.WaitGroup
+	wg.Add(syncMapGoroutines)
+	for w := 0; w < syncMapGoroutines; w++ {
+		x := splitMix(syncMapBatch*syncMapGoroutines + uint64(w))
+		go func() {
+			defer wg.Done()
+			hits := 0
+			for i := 0; i < perWorker; i++ {
+				x ^= x << 13
+				x ^= x >> 7
+				x ^= x << 17
+				key := syncMapKey[((x>>32)*syncMapKeys)>>32]
+				if i%100 == 0 {
+					syncMap.Store(key, syncMapValue[i%syncMapKeys])
+				} else if _, ok := syncMap.Load(key); ok {
+					hits++
+				}
+			}
+			if loads := perWorker - (perWorker+99)/100; hits != loads {
+				panic(fmt.Sprintf("%d of %d loads hit", hits, loads))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func splitMix(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	z ^= z >> 31
+	if z == 0 {
+		return 1
+	}
+	return z
+}
+
+var bufferPool = sync.Pool{New: func() any { return new([poolSize]byte) }}
+
+// poolGetPut: 8 goroutines, each taking a 1 KiB buffer from one sync.Pool, touching it, putting it back.
+func poolGetPut() {
+	perWorker := poolOperations / poolGoroutines
+	var wg sync.WaitGroup
+	wg.Add(poolGoroutines)
+	for w := 0; w < poolGoroutines; w++ {
+		go func() {
+			defer wg.Done()
+			for i := 0; i < perWorker; i++ {
+				buf := bufferPool.Get().(*[poolSize]byte)
+				buf[0]++
+				bufferPool.Put(buf)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// sinks keep allocate's buffers on the heap (escape analysis would otherwise put them on the stack).
+var sinks [poolGoroutines]struct {
+	buf *[poolSize]byte
+	_   [56]byte
+}
+
+// allocate: the same loop with a new 1 KiB buffer every time, left to the GC.
+func allocate() {
+	perWorker := poolOperations / poolGoroutines
+	var wg sync.WaitGroup
+	wg.Add(poolGoroutines)
+	for w := 0; w < poolGoroutines; w++ {
+		w := w
+		go func() {
+			defer wg.Done()
+			for i := 0; i < perWorker; i++ {
+				buf := new([poolSize]byte)
+				buf[0]++
+				sinks[w].buf = buf
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // ---------------------------------------------------------------- measurement
 
 // iteration repeats batch until d has passed and returns nanoseconds per operation.
@@ -229,16 +578,18 @@ func measure(opsPerBatch int, batch func()) []float64 {
 	return ns
 }
 
-func latency(name string, opsPerBatch int, batch func()) {
+// latency reports ns per operation; per names the operation in the detail line.
+func latency(name, per string, opsPerBatch int, batch func()) {
 	ns := measure(opsPerBatch, batch)
 	sorted := append([]float64(nil), ns...)
 	sort.Float64s(sorted)
-	fmt.Printf("%-28s ns/round-trip: median %.1f, best %.1f, mean %.1f (%d iterations)\n",
-		name, median(ns), sorted[0], mean(ns), len(ns))
+	fmt.Printf("%-28s ns/%s: median %.1f, best %.1f, mean %.1f (%d iterations)\n",
+		name, per, median(ns), sorted[0], mean(ns), len(ns))
 	fmt.Printf("RESULT %-28s %12.1f ns/op\n", name, median(ns))
 }
 
-func throughput(name string, opsPerBatch int, batch func()) {
+// throughput reports operations per second; what names them in the detail line.
+func throughput(name, what string, opsPerBatch int, batch func()) {
 	ns := measure(opsPerBatch, batch)
 	perSec := make([]float64, len(ns))
 	for i, v := range ns {
@@ -246,8 +597,8 @@ func throughput(name string, opsPerBatch int, batch func()) {
 	}
 	sorted := append([]float64(nil), perSec...)
 	sort.Float64s(sorted)
-	fmt.Printf("%-28s msgs/s: median %.0f, best %.0f, mean %.0f (%d iterations)\n",
-		name, median(perSec), sorted[len(sorted)-1], mean(perSec), len(perSec))
+	fmt.Printf("%-28s %s/s: median %.0f, best %.0f, mean %.0f (%d iterations)\n",
+		name, what, median(perSec), sorted[len(sorted)-1], mean(perSec), len(perSec))
 	fmt.Printf("RESULT %-28s %12.0f ops/s\n", name, median(perSec))
 }
 
