@@ -3,5 +3,6 @@
  */
 module dev.runnel.core {
   exports dev.runnel;
+  exports dev.runnel.atomic;
   exports dev.runnel.sync;
 }
