@@ -1,6 +1,7 @@
 package dev.runnel.bench;
 
 import dev.runnel.sync.Mutex;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class MutexBenchmark {
 
-  static final int INCREMENTS = 100_000;
+  static final int INCREMENTS = 1_000_000;
 
   /** The uncontended locks and their counter: one per JMH thread, so never shared. */
   @State(Scope.Thread)
@@ -117,9 +118,14 @@ public class MutexBenchmark {
     Counter counter = new Counter();
     int perWorker = INCREMENTS / goroutines;
     Workers.Task[] workers = new Workers.Task[goroutines];
+    // All start together: a worker that ran its share before the others started would measure
+    // an uncontended lock.
+    CountDownLatch started = new CountDownLatch(goroutines);
     for (int w = 0; w < goroutines; w++) {
       workers[w] =
           () -> {
+            started.countDown();
+            started.await();
             for (int i = 0; i < perWorker; i++) {
               lock.run();
               counter.value++;
