@@ -2,6 +2,7 @@ package dev.runnel.testkit;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -167,6 +168,29 @@ public final class Threads {
       }
       if (System.nanoTime() - deadline > 0) {
         fail("thread did not block: " + t + " in state " + t.getState());
+      }
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+  }
+
+  /**
+   * Waits until {@code t} is parked on a Runnel {@link Waiter} with {@code reason}: use after
+   * waking a thread that must move on to another wait (a thread just woken may still show its old
+   * waiter until it runs).
+   */
+  public static Waiter awaitParked(Thread t, WaitReason reason) {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      Waiter w = parkedWaiter(t);
+      if (w != null && w.reason() == reason) {
+        return w;
+      }
+      if (!t.isAlive()) {
+        fail("thread ended instead of blocking in " + reason + ": " + t);
+      }
+      if (System.nanoTime() - deadline > 0) {
+        fail("thread did not block in " + reason + ": " + t + ", blocked on " + w);
       }
       Thread.onSpinWait();
       Thread.yield();
