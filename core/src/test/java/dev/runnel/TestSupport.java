@@ -34,12 +34,12 @@ final class TestSupport {
 
   private TestSupport() {}
 
-  /** Waits until {@code t} is parked on a Runnel {@link Waiter}; see {@link Threads#awaitParked}. */
+  /** Waits until {@code t} is parked on a Runnel {@link Waiter}: {@link Threads#awaitParked}. */
   static Waiter awaitParked(Thread t) {
     return Threads.awaitParked(t);
   }
 
-  /** Waits, with a bounded deadline, until {@code condition} holds; see {@link Threads#eventually}. */
+  /** Waits, with a bounded deadline, until {@code condition} holds: {@link Threads#eventually}. */
   static void eventually(String what, BooleanSupplier condition) {
     Threads.eventually(what, condition);
   }

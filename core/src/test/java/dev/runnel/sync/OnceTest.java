@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Go's documented {@code sync.Once}, {@code OnceFunc}, {@code OnceValue} and {@code OnceValues}. */
+/** Go's documented {@code sync.Once} and the {@code OnceFunc} family. */
 @Timeout(10)
 class OnceTest {
 

@@ -32,7 +32,8 @@ class WaitGroupTest {
   private static final String NEGATIVE = "sync: negative WaitGroup counter";
   private static final String ADD_DURING_WAIT =
       "sync: WaitGroup misuse: Add called concurrently with Wait";
-  private static final String REUSED = "sync: WaitGroup is reused before previous Wait has returned";
+  private static final String REUSED =
+      "sync: WaitGroup is reused before previous Wait has returned";
 
   @AfterEach
   void clearInterrupt() {
