@@ -3,10 +3,11 @@ package dev.runnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runnel.TestSupport.Runner;
-import dev.runnel.TestSupport.Task;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
+import dev.runnel.testkit.Threads;
+import dev.runnel.testkit.Threads.Runner;
+import dev.runnel.testkit.Threads.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,8 +248,8 @@ class ChannelBlockingTest {
   void interruptFlagSetOnEntryThrowsFromEveryBlockingForm() throws InterruptedException {
     // each operation could proceed at once: the flag is checked on entry all the same
     Channel<String> empty = Channel.make(1);
-    for (TestSupport.VoidBody send :
-        List.<TestSupport.VoidBody>of(
+    for (Threads.VoidBody send :
+        List.<Threads.VoidBody>of(
             () -> empty.send("x"), () -> empty.send("x", Duration.ofSeconds(1)))) {
       Thread.currentThread().interrupt();
       assertThatThrownBy(send::run).isInstanceOf(InterruptedException.class);
@@ -257,8 +258,8 @@ class ChannelBlockingTest {
     }
     Channel<String> full = Channel.make(1);
     full.send("buffered");
-    for (TestSupport.VoidBody receive :
-        List.<TestSupport.VoidBody>of(
+    for (Threads.VoidBody receive :
+        List.<Threads.VoidBody>of(
             full::receive, full::receiveOk, () -> full.receive(Duration.ofSeconds(1)))) {
       Thread.currentThread().interrupt();
       assertThatThrownBy(receive::run).isInstanceOf(InterruptedException.class);

@@ -3,8 +3,9 @@ package dev.runnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.TestSupport.Outcome;
-import dev.runnel.TestSupport.Runner;
-import dev.runnel.TestSupport.Task;
+import dev.runnel.testkit.Threads;
+import dev.runnel.testkit.Threads.Runner;
+import dev.runnel.testkit.Threads.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,7 +227,7 @@ class ChannelRaceStressTest {
   }
 
   /** Retries an operation that was interrupted: an interrupted operation had no effect. */
-  private static <T> T retry(TestSupport.Body<T> op, AtomicInteger interrupts) throws Exception {
+  private static <T> T retry(Threads.Body<T> op, AtomicInteger interrupts) throws Exception {
     while (true) {
       try {
         return op.call();

@@ -3,8 +3,8 @@ package dev.runnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runnel.TestSupport.Runner;
-import dev.runnel.TestSupport.Task;
+import dev.runnel.testkit.Threads.Runner;
+import dev.runnel.testkit.Threads.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

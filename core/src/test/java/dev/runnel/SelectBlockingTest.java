@@ -2,8 +2,8 @@ package dev.runnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runnel.TestSupport.Runner;
-import dev.runnel.TestSupport.Task;
+import dev.runnel.testkit.Threads.Runner;
+import dev.runnel.testkit.Threads.Task;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

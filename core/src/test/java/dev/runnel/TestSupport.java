@@ -1,25 +1,23 @@
 package dev.runnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.runnel.internal.Waiter;
+import dev.runnel.testkit.Threads;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** Helpers shared by the channel, select and goroutine tests. */
+/**
+ * Helpers shared by the channel, select and goroutine tests. The generic thread helpers live in
+ * {@link Threads}.
+ */
 final class TestSupport {
 
   /** How long a helper waits for something that must happen before it fails the test. */
-  static final Duration PATIENCE = Duration.ofSeconds(5);
+  static final Duration PATIENCE = Threads.PATIENCE;
 
   /** What a blocked operation (a send, a receive, a select) saw when an interrupt raced it. */
   record Outcome(boolean completed, Object value, boolean flagAfterwards) {}
@@ -36,160 +34,14 @@ final class TestSupport {
 
   private TestSupport() {}
 
-  /** A body that may throw, run on a test thread. */
-  @FunctionalInterface
-  interface Body<T> {
-    T call() throws Exception;
-  }
-
-  /** A body without a result. */
-  @FunctionalInterface
-  interface VoidBody {
-    void run() throws Exception;
-  }
-
-  /** The kind of thread a blocking test runs its actors on. */
-  enum Runner {
-    VIRTUAL,
-    PLATFORM;
-
-    Thread.Builder builder() {
-      return this == VIRTUAL ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
-    }
-
-    /** Starts {@code body} on a new thread of this kind. */
-    <T> Task<T> call(Body<T> body) {
-      CompletableFuture<T> future = new CompletableFuture<>();
-      Thread t =
-          builder()
-              .unstarted(
-                  () -> {
-                    try {
-                      future.complete(body.call());
-                    } catch (Throwable e) {
-                      future.completeExceptionally(e);
-                    }
-                  });
-      Task<T> task = new Task<>(t, future);
-      t.start();
-      return task;
-    }
-
-    /** Starts {@code body} on a new thread of this kind. */
-    Task<Void> run(VoidBody body) {
-      return call(
-          () -> {
-            body.run();
-            return null;
-          });
-    }
-
-    /** Starts {@code body} and waits until it is parked in a Runnel wait. */
-    <T> Task<T> callBlocked(Body<T> body) {
-      Task<T> task = call(body);
-      awaitParked(task.thread());
-      return task;
-    }
-
-    /** Starts {@code body} and waits until it is parked in a Runnel wait. */
-    Task<Void> runBlocked(VoidBody body) {
-      Task<Void> task = run(body);
-      awaitParked(task.thread());
-      return task;
-    }
-  }
-
-  /** A body running on its own thread, and its outcome. */
-  static final class Task<T> {
-    private final Thread thread;
-    private final CompletableFuture<T> future;
-
-    Task(Thread thread, CompletableFuture<T> future) {
-      this.thread = thread;
-      this.future = future;
-    }
-
-    Thread thread() {
-      return thread;
-    }
-
-    boolean isDone() {
-      return future.isDone();
-    }
-
-    private AssertionError stillRunning() {
-      return new AssertionError("task still running: " + thread + " in state " + thread.getState());
-    }
-
-    /** Waits for the body's result; rethrows what the body threw. */
-    T join() throws Exception {
-      try {
-        return future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof Exception x) {
-          throw x;
-        }
-        throw e;
-      } catch (TimeoutException e) {
-        throw stillRunning();
-      }
-    }
-
-    /** Waits for the body to end and returns what it threw (fails the test if it returned). */
-    Throwable failure() {
-      try {
-        T value = future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        throw new AssertionError("expected the task to throw, but it returned " + value);
-      } catch (ExecutionException e) {
-        return e.getCause();
-      } catch (TimeoutException e) {
-        throw stillRunning();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  /** The Runnel waiter {@code t} is parked on, or null. */
-  static Waiter parkedWaiter(Thread t) {
-    Thread.State s = t.getState();
-    if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
-      return null;
-    }
-    return LockSupport.getBlocker(t) instanceof Waiter w && w.thread() == t ? w : null;
-  }
-
-  /**
-   * Waits until {@code t} is parked on a Runnel {@link Waiter}: its wait node is then queued, so
-   * the order in which threads reach this point is the order in which they queued.
-   */
+  /** Waits until {@code t} is parked on a Runnel {@link Waiter}: {@link Threads#awaitParked}. */
   static Waiter awaitParked(Thread t) {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (true) {
-      Waiter w = parkedWaiter(t);
-      if (w != null) {
-        return w;
-      }
-      if (!t.isAlive()) {
-        fail("thread ended instead of blocking: " + t);
-      }
-      if (System.nanoTime() - deadline > 0) {
-        fail("thread did not block: " + t + " in state " + t.getState());
-      }
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    return Threads.awaitParked(t);
   }
 
-  /** Waits, with a bounded deadline, until {@code condition} holds. */
+  /** Waits, with a bounded deadline, until {@code condition} holds: {@link Threads#eventually}. */
   static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        fail("timed out waiting until " + what);
-      }
-      LockSupport.parkNanos(100_000);
-    }
+    Threads.eventually(what, condition);
   }
 
   /** Whether {@code ch} has no queued wait nodes at all (nothing stale left behind). */
