@@ -1,6 +1,7 @@
 package dev.runnel.internal;
 
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.function.BooleanSupplier;
 
 /**
  * A wait queue of {@link Waiter}s with a permit count: Go's runtime semaphore ({@code
@@ -15,8 +16,9 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  *
  * <p>The owner of a semaphore usually keeps its own count of registered waiters in a state word (a
  * mutex's waiter count), changed by CAS outside this lock. Two hooks keep that count exact when a
- * waiter gives up: {@link #lock()} lets the owner pair a count change with {@link #grantLocked()},
- * and the {@code onCancel} hook runs under this lock when a waiter leaves without a permit.
+ * waiter gives up: the owner's release pairs its count change with the grant under this lock
+ * ({@link #lock()} and {@link #grantLocked()}, or {@link #release(int, Runnable)}), and the {@code
+ * onCancel} hook runs under this lock when a waiter leaves without a permit.
  */
 public final class Sema extends AbstractQueuedSynchronizer {
 
@@ -36,7 +38,10 @@ public final class Sema extends AbstractQueuedSynchronizer {
    *   - takes a spare permit if there is one, and reports the acquire as granted. A permit can only
    *     be spare while a cancelled node is queued if a granter skipped that node; taking it keeps
    *     the owner's "registered waiters minus permits" balance exact, as if the grant had won;
-   *   - otherwise runs onCancel, which removes the waiter from the owner's count.
+   *   - otherwise runs onCancel, which removes the waiter from the owner's count, or answers that
+   *     it cannot: the owner has already decided to release it (a wait group whose counter
+   *     reached zero) and a permit is on its way. The goroutine then queues again at the head
+   *     and waits for that permit without a timeout or interrupt, a short wait.
    * Invariant: while a live (uncancelled, uncompleted) node is queued, permits == 0.
    */
 
@@ -45,7 +50,7 @@ public final class Sema extends AbstractQueuedSynchronizer {
 
   private final WaitReason reason;
   private final Object owner;
-  private final Runnable onCancel;
+  private final BooleanSupplier onCancel;
 
   private Node head;
   private Node tail;
@@ -57,9 +62,10 @@ public final class Sema extends AbstractQueuedSynchronizer {
    * @param reason the wait reason waiters report
    * @param owner what waiters wait on (the mutex, the wait group), for goroutine dumps
    * @param onCancel runs under this queue's lock when an {@link #acquire} gives up without a
-   *     permit; null for nothing
+   *     permit, and removes the waiter from the owner's count: true if it did, false if a permit
+   *     is already promised to it (then the acquire waits for it); null for nothing
    */
-  public Sema(WaitReason reason, Object owner, Runnable onCancel) {
+  public Sema(WaitReason reason, Object owner, BooleanSupplier onCancel) {
     this.reason = reason;
     this.owner = owner;
     this.onCancel = onCancel;
@@ -118,13 +124,17 @@ public final class Sema extends AbstractQueuedSynchronizer {
     if (r == GRANTED) {
       return r;
     }
-    if (cleanupAfterCancel(node)) {
-      if (r == Waiter.INTERRUPTED) {
-        Thread.currentThread().interrupt();
-      }
-      return GRANTED;
+    Node promised = cleanupAfterCancel(node);
+    if (promised == null) {
+      return r;
     }
-    return r;
+    if (promised != node) {
+      promised.await(Long.MAX_VALUE, false);
+    }
+    if (r == Waiter.INTERRUPTED) {
+      Thread.currentThread().interrupt();
+    }
+    return GRANTED;
   }
 
   /** Gives a permit to the first waiter, or keeps it if none waits: Go's {@code semrelease}. */
@@ -139,6 +149,34 @@ public final class Sema extends AbstractQueuedSynchronizer {
     if (w != null) {
       w.wake();
     }
+  }
+
+  /**
+   * Runs {@code update} and then gives {@code n} permits, as one step under the lock, so that no
+   * cancelling waiter sees the owner's state after {@code update} but before the grants.
+   *
+   * @param n the number of permits
+   * @param update the owner's state change (no blocking, no user code); if it throws, no permit
+   *     is given and the exception propagates
+   */
+  public void release(int n, Runnable update) {
+    Node woken = null;
+    lock();
+    try {
+      update.run();
+      for (int i = 0; i < n; i++) {
+        Node w = completeFirstLocked();
+        if (w == null) {
+          permits += n - i;
+          break;
+        }
+        w.next = woken; // a private list of the woken, off the queue
+        woken = w;
+      }
+    } finally {
+      unlock();
+    }
+    wakeAll(woken);
   }
 
   /**
@@ -230,6 +268,10 @@ public final class Sema extends AbstractQueuedSynchronizer {
     } finally {
       unlock();
     }
+    wakeAll(woken);
+  }
+
+  private static void wakeAll(Node woken) {
     while (woken != null) {
       Node next = woken.next;
       woken.next = null;
@@ -287,19 +329,22 @@ public final class Sema extends AbstractQueuedSynchronizer {
     return null;
   }
 
-  /** After the node's owner cancelled it: true if it took a spare permit instead. */
-  private boolean cleanupAfterCancel(Node node) {
+  /**
+   * After the node's owner cancelled it: null if it left; {@code node} if it took a spare permit;
+   * a new node at the head if a permit is promised to it.
+   */
+  private Node cleanupAfterCancel(Node node) {
     lock();
     try {
       unlink(node);
       if (permits > 0) {
         permits--;
-        return true;
+        return node;
       }
-      if (onCancel != null) {
-        onCancel.run();
+      if (onCancel == null || onCancel.getAsBoolean()) {
+        return null;
       }
-      return false;
+      return link(true);
     } finally {
       unlock();
     }

@@ -371,7 +371,7 @@ public final class Mutex implements Locker {
   }
 
   /** Sema's onCancel, under its lock: a waiter gave up without a permit. */
-  private void removeWaiter() {
+  private boolean removeWaiter() {
     for (; ; ) {
       int s = state;
       int next = s - ONE_WAITER;
@@ -379,7 +379,7 @@ public final class Mutex implements Locker {
         next &= ~STARVING; // nobody is left to hand the lock to
       }
       if (STATE.compareAndSet(this, s, next)) {
-        return;
+        return true;
       }
     }
   }

@@ -33,14 +33,17 @@ import java.util.function.Supplier;
  */
 public final class Striped<L> {
 
+  private static final int MAX_STRIPES = 1 << 30;
+
   private final Object[] stripes;
   private final int mask;
 
   private Striped(int stripes, IntFunction<? extends L> make) {
-    if (stripes <= 0) {
-      throw new IllegalArgumentException("Striped: non-positive number of stripes: " + stripes);
+    if (stripes <= 0 || stripes > MAX_STRIPES) {
+      throw new IllegalArgumentException(
+          "Striped: number of stripes not in [1, 2^30]: " + stripes);
     }
-    int n = Integer.highestOneBit(Math.min(stripes, 1 << 30));
+    int n = Integer.highestOneBit(stripes);
     n = n < stripes ? n << 1 : n; // round up to a power of two
     this.stripes = new Object[n];
     this.mask = n - 1;
@@ -56,7 +59,7 @@ public final class Striped<L> {
    * @param make makes one lock
    * @param <L> the lock type
    * @return the striped locks
-   * @throws IllegalArgumentException if {@code stripes} is not positive
+   * @throws IllegalArgumentException if {@code stripes} is not in [1, 2^30]
    */
   public static <L> Striped<L> of(int stripes, Supplier<? extends L> make) {
     return new Striped<>(stripes, i -> make.get());

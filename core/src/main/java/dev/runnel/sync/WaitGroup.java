@@ -51,10 +51,11 @@ public final class WaitGroup {
    * waiter registers (CAS waiters + 1) only while the counter is positive, then takes a permit
    * from sema. The add that brings the counter to zero with waiters registered is the only writer
    * at that point (any other change is misuse, detected by re-reading state): it resets state to
-   * zero and releases one permit per waiter. A waiter that is interrupted removes itself from the
-   * count by CAS while the counter is positive; once the counter is zero, a permit is on its way to it, and it
-   * takes it (uninterruptibly, briefly) and returns normally with the interrupt flag set. It must
-   * not touch state once the counter is zero: the releasing add re-reads state to detect misuse.
+   * zero and grants one permit per waiter, as one step under sema's lock. A waiter that is
+   * interrupted decides under the same lock (unregister): if the reset has not happened and the
+   * counter is positive, it leaves the waiter count; if the reset happened, a granter skipped its
+   * node and it takes the spare permit; if the counter is zero but the reset has not happened yet,
+   * it waits for its permit. In the last two cases await returns normally, flag set.
    */
 
   private static final VarHandle STATE;
@@ -68,7 +69,7 @@ public final class WaitGroup {
   }
 
   private volatile long state;
-  private final Sema sema = new Sema(WaitReason.WAIT_GROUP, this, null);
+  private final Sema sema = new Sema(WaitReason.WAIT_GROUP, this, this::unregister);
 
   /** Creates a wait group with a counter of zero. */
   public WaitGroup() {}
@@ -95,14 +96,17 @@ public final class WaitGroup {
     if (v > 0 || w == 0) {
       return;
     }
-    // The counter is 0 with waiters: nothing else may change state now.
-    if (state != s) {
-      throw new IllegalStateException("sync: WaitGroup misuse: Add called concurrently with Wait");
-    }
-    state = 0;
-    for (int i = 0; i < w; i++) {
-      sema.release();
-    }
+    // The counter is 0 with waiters: nothing else may change state now. Checked under sema's
+    // lock, where an interrupted waiter's unregister also runs.
+    sema.release(
+        w,
+        () -> {
+          if (state != s) {
+            throw new IllegalStateException(
+                "sync: WaitGroup misuse: Add called concurrently with Wait");
+          }
+          state = 0;
+        });
   }
 
   /** Decrements the counter by one: {@code add(-1)}. */
@@ -124,8 +128,7 @@ public final class WaitGroup {
     }
     for (long s = state; (s >> 32) != 0; s = state) {
       if (STATE.compareAndSet(this, s, s + 1)) {
-        Object r = sema.acquire(false, Long.MAX_VALUE, true);
-        if (r == Waiter.INTERRUPTED && unregister()) {
+        if (sema.acquire(false, Long.MAX_VALUE, true) == Waiter.INTERRUPTED) {
           throw new InterruptedException();
         }
         if (state != 0) {
@@ -165,15 +168,18 @@ public final class WaitGroup {
     return (int) (state >> 32);
   }
 
-  /** After an interrupted wait: leaves the waiter count, or takes the permit already owed. */
+  /**
+   * Sema's onCancel, under its lock, after an interrupted wait: leaves the waiter count while the
+   * counter is positive. Once the counter is zero, the add that made it zero is releasing this
+   * waiter (its reset and grants run under the same lock) and re-reads state to detect misuse, so
+   * state must not change: false, and the waiter takes its permit.
+   */
   private boolean unregister() {
     for (long s = state; (s >> 32) != 0; s = state) {
-      if (STATE.compareAndSet(this, s, s - 1)) { // still counting: we are still registered
+      if (STATE.compareAndSet(this, s, s - 1)) {
         return true;
       }
     }
-    sema.acquire(false, Long.MAX_VALUE, false); // released: the permit is ours, and coming
-    Thread.currentThread().interrupt();
     return false;
   }
 

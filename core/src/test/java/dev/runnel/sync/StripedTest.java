@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,7 +44,6 @@ class StripedTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Disabled("BUG: Striped.of(n > 2^30) throws NegativeArraySizeException (2^30 << 1 overflows)")
   @Test
   void sizeBeyondTheLargestPowerOfTwoIsRejectedCleanly() {
     assertThatThrownBy(() -> Striped.of(Integer.MAX_VALUE, Object::new))

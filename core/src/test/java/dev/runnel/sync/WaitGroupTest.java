@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -207,9 +206,13 @@ class WaitGroupTest {
 
   @ParameterizedTest
   @EnumSource(Runner.class)
-  void reuseBeforeThePreviousAwaitReturnedIsDetected(Runner runner) throws Exception {
-    // Deterministic: the last done() has reset the group and stops (at the gate) before waking
-    // the waiter; a new add(1) then starts the next round while the waiter has not returned.
+  void addWhileTheLastDoneIsReleasingAWaiterIsDetected(Runner runner) throws Exception {
+    // Deterministic: the last done() has brought the counter to zero and stops (at the gate)
+    // before it resets the group and wakes the waiter; an add(1) then starts the next round while
+    // the waiter is still registered. Both the add and the releasing done() report it, and the
+    // waiter is released by the next round's done(). (Go's "reused before previous Wait has
+    // returned" needs the woken waiter to be descheduled before it re-reads the state: only the
+    // racing test below can reach it.)
     WaitGroup wg = new WaitGroup();
     wg.add(1);
     Task<Void> waiter = runner.runBlocked(wg::await);
@@ -218,14 +221,17 @@ class WaitGroupTest {
       finisher = runner.run(wg::done);
       gate.awaitStopped(finisher.thread());
       assertThat(wg.count()).isZero();
-      wg.add(1); // the new round: legal for the caller, not yet for the waiter
+      assertThatThrownBy(() -> wg.add(1))
+          .isExactlyInstanceOf(IllegalStateException.class)
+          .hasMessage(ADD_DURING_WAIT);
     }
-    finisher.join();
-    assertThat(waiter.failure())
+    assertThat(finisher.failure())
         .isExactlyInstanceOf(IllegalStateException.class)
-        .hasMessage(REUSED);
+        .hasMessage(ADD_DURING_WAIT);
+    assertThat(waiter.isDone()).isFalse();
     wg.done();
-    wg.await();
+    waiter.join();
+    assertThat(wg.toString()).isEqualTo("WaitGroup[count=0, waiters=0]");
   }
 
   @ParameterizedTest
@@ -264,30 +270,31 @@ class WaitGroupTest {
     assertThat(rounds).isPositive();
   }
 
-  @Disabled(
-      "BUG: an interrupted await racing the last done() and the next add(1) unregisters from the"
-          + " new round: count drops to 0 (waiters=-1), the new round's await returns early")
   @ParameterizedTest
   @EnumSource(Runner.class)
-  void interruptedAwaitRacingTheNextRoundLeavesTheNewRoundIntact(Runner runner)
+  void interruptedAwaitRacingTheNextRoundIsReportedAndLeavesTheNewRoundIntact(Runner runner)
       throws Exception {
+    String misuse = "sync: WaitGroup misuse: Add called concurrently with Wait";
     WaitGroup wg = new WaitGroup();
     wg.add(1);
     Task<Void> waiter = runner.runBlocked(wg::await);
     Task<Void> finisher;
     try (SemaGate gate = SemaGate.close(wg, "sema")) {
-      waiter.thread().interrupt(); // gives up; stops at the gate before leaving the queue
+      waiter.thread().interrupt(); // gives up; stops at the gate before leaving the count
       gate.awaitStopped(waiter.thread());
-      finisher = runner.run(wg::done); // resets the group; stops at the gate before releasing
+      finisher = runner.run(wg::done); // counter 0; stops at the gate before the reset
       gate.awaitStopped(finisher.thread());
-      wg.add(1); // the next round begins
+      // The next round begins while the waiter is still registered: Go's misuse, reported.
+      assertThatThrownBy(() -> wg.add(1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(misuse);
     }
-    finisher.join();
+    assertThat(finisher.failure()).isInstanceOf(IllegalStateException.class).hasMessage(misuse);
     assertThat(waiter.failure()).isInstanceOf(InterruptedException.class);
-    // the interrupted waiter had been counted out by the reset; it must not count out again
-    assertThat(wg.toString()).isEqualTo("WaitGroup[count=1, waiters=0]"); // is count=0, waiters=-1
-    Task<Void> next = runner.runBlocked(wg::await); // returns at once: the add(1) was lost
-    wg.done(); // throws "sync: negative WaitGroup counter"
+    // The interrupted waiter left exactly once; the new round's add(1) is intact.
+    assertThat(wg.toString()).isEqualTo("WaitGroup[count=1, waiters=0]");
+    Task<Void> next = runner.runBlocked(wg::await);
+    wg.done();
     next.join();
   }
 }
