@@ -3,6 +3,9 @@ package dev.runnel.stress.jcstress;
 import dev.runnel.Channel;
 import dev.runnel.Received;
 import dev.runnel.Select;
+import dev.runnel.sync.Cond;
+import dev.runnel.sync.WaitGroup;
+import java.time.Duration;
 
 /**
  * The blocking calls the jcstress actors make, with the {@link InterruptedException} that nobody
@@ -42,6 +45,22 @@ final class Blocking {
   static void run(Select select) {
     try {
       select.run();
+    } catch (InterruptedException e) {
+      throw new AssertionError("nobody interrupts jcstress actors", e);
+    }
+  }
+
+  static void await(WaitGroup wg) {
+    try {
+      wg.await();
+    } catch (InterruptedException e) {
+      throw new AssertionError("nobody interrupts jcstress actors", e);
+    }
+  }
+
+  static boolean await(Cond cond, Duration timeout) {
+    try {
+      return cond.await(timeout);
     } catch (InterruptedException e) {
       throw new AssertionError("nobody interrupts jcstress actors", e);
     }
