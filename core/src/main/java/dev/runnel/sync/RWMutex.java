@@ -65,6 +65,15 @@ public final class RWMutex implements Locker {
    *
    * The semaphores' permits balance exactly, so a release that precedes the matching acquire is
    * kept, never lost. Nothing here times out, so no waiter ever leaves a queue early.
+   *
+   * Misuse. Go's RUnlock and Unlock add first and check after, leaving a corrupt state behind
+   * their fatal error; here readUnlock and unlock check and change readerCount in one CAS, so a
+   * misused call changes nothing, even two at once. readUnlock cannot tell a holder from a
+   * goroutine that never locked while other readers hold the lock: like Go's, it then releases
+   * one of their holds.
+   *
+   * Known, as in Go: tryLock can fail during another goroutine's unlock, between the reader count
+   * release and the inner writer mutex's unlock, although every reader and writer has left.
    */
 
   /** More readers than this at once is not supported (Go: rwmutexMaxReaders). */
@@ -124,18 +133,14 @@ public final class RWMutex implements Locker {
    *     read-locked
    */
   public void readUnlock() {
-    int r = (int) READER_COUNT.getAndAdd(this, -1) - 1;
-    if (r < 0) {
-      readUnlockSlow(r);
-    }
-  }
-
-  private void readUnlockSlow(int r) {
-    if (r + 1 == 0 || r + 1 == -MAX_READERS) {
-      READER_COUNT.getAndAdd(this, 1); // undo: there was no reader to release
-      throw new IllegalMonitorStateException("sync: RUnlock of unlocked RWMutex");
-    }
-    if ((int) READER_WAIT.getAndAdd(this, -1) - 1 == 0) {
+    int c;
+    do {
+      c = readerCount;
+      if (c == 0 || c == -MAX_READERS) {
+        throw new IllegalMonitorStateException("sync: RUnlock of unlocked RWMutex");
+      }
+    } while (!READER_COUNT.compareAndSet(this, c, c - 1));
+    if (c - 1 < 0 && (int) READER_WAIT.getAndAdd(this, -1) - 1 == 0) {
       writerSem.release(); // the last reader the pending writer waited for
     }
   }
@@ -155,7 +160,8 @@ public final class RWMutex implements Locker {
 
   /**
    * Locks for writing if neither a reader nor a writer holds or waits for it: Go's {@code
-   * TryLock}.
+   * TryLock}. Like Go's, it also fails while another goroutine is inside {@code lock}, {@code
+   * unlock} or {@code tryLock} on this mutex, even if the lock is free before and after.
    *
    * @return true if write-locked by this call
    */
@@ -179,11 +185,14 @@ public final class RWMutex implements Locker {
    */
   @Override
   public void unlock() {
-    int r = (int) READER_COUNT.getAndAdd(this, MAX_READERS) + MAX_READERS;
-    if (r >= MAX_READERS) {
-      READER_COUNT.getAndAdd(this, -MAX_READERS); // undo: there was no writer
-      throw new IllegalMonitorStateException("sync: Unlock of unlocked RWMutex");
-    }
+    int c;
+    do {
+      c = readerCount;
+      if (c >= 0) {
+        throw new IllegalMonitorStateException("sync: Unlock of unlocked RWMutex");
+      }
+    } while (!READER_COUNT.compareAndSet(this, c, c + MAX_READERS));
+    int r = c + MAX_READERS; // readers that arrived while write-locked, waiting on readerSem
     for (int i = 0; i < r; i++) {
       readerSem.release();
     }

@@ -92,13 +92,19 @@ public final class SyncMap<K, V> {
    * order as the copy Go's Range makes when the map has pending writes. Which value range sees for
    * a key written concurrently is whichever the iterator reads, as in Go.
    *
+   * clear. CHM.clear empties one bin at a time, so a store that follows it could be wiped by it,
+   * where Go's Clear is atomic. clear therefore replaces the map: every operation reads the map
+   * field once, so the operations that read the old map linearize before the replacement and
+   * those that read the new one after it.
+   *
    * Nulls: CHM refuses null keys and values; this class checks first so the messages name it.
    */
 
   /** The result for an absent key: shared, since a record is immutable. */
   private static final Loaded<?> ABSENT = new Loaded<>(null, false);
 
-  private final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
+  /** Replaced, never emptied, by clear; every operation reads it once. */
+  private volatile ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
 
   /** Makes an empty map: Go's zero {@code sync.Map}. */
   public SyncMap() {}
@@ -233,9 +239,9 @@ public final class SyncMap<K, V> {
     }
   }
 
-  /** Deletes every entry: Go's {@code m.Clear()}. Entries stored concurrently may remain. */
+  /** Deletes every entry, atomically: Go's {@code m.Clear()}. */
   public void clear() {
-    map.clear();
+    map = new ConcurrentHashMap<>();
   }
 
   @Override

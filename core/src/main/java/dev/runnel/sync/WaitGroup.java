@@ -83,13 +83,18 @@ public final class WaitGroup {
    *     become negative (it is left as it was), or with a misuse text (see the class description)
    */
   public void add(int delta) {
-    long s = (long) STATE.getAndAdd(this, (long) delta << 32) + ((long) delta << 32);
+    long s;
+    long old;
+    do {
+      old = state;
+      s = old + ((long) delta << 32);
+      if ((s >> 32) < 0) {
+        throw new IllegalStateException("sync: negative WaitGroup counter");
+      }
+    } while (!STATE.compareAndSet(this, old, s));
+    long added = s;
     int v = (int) (s >> 32);
     int w = (int) s;
-    if (v < 0) {
-      STATE.getAndAdd(this, -((long) delta << 32));
-      throw new IllegalStateException("sync: negative WaitGroup counter");
-    }
     if (w != 0 && delta > 0 && v == delta) {
       throw new IllegalStateException("sync: WaitGroup misuse: Add called concurrently with Wait");
     }
@@ -101,7 +106,7 @@ public final class WaitGroup {
     sema.release(
         w,
         () -> {
-          if (state != s) {
+          if (state != added) {
             throw new IllegalStateException(
                 "sync: WaitGroup misuse: Add called concurrently with Wait");
           }

@@ -10,7 +10,6 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -172,10 +171,6 @@ class SyncMapIsLinearizableTest {
    * so swap(2, 3) follows it and key 2 must hold 3. Go's Map.Clear (Go 1.23+) is atomic.
    */
   @Test
-  @Disabled(
-      "BUG: SyncMap.clear() is not linearizable (ConcurrentHashMap.clear empties bins one at a"
-          + " time): loadAndDelete(1) sees clear's effect, then swap(2, 3) by the same thread is"
-          + " wiped by the same clear; afterwards compareAndSwap(2, 3, 1) is false")
   void withClearModelChecking() {
     new ModelCheckingOptions()
         .iterations(10)
