@@ -361,12 +361,14 @@ func starve(window, hold, nap time.Duration) (waits []time.Duration, hogLocks in
 // at most one write per reader.
 func rwStarvation(window time.Duration) {
 	rwRun(window / 10)
-	reads, writes := rwRun(window)
+	reads, writes, meanWait, maxWait := rwRun(window)
 	fmt.Printf("rwmutex %dR+1W: %v, reads/s %.0f, writes/s %.0f, %.3f writes per 100 reads\n",
 		rwReaders, window, reads, writes, 100*writes/reads)
 	fmt.Printf("RESULT %-28s %12.0f reads/s\n", "rwmutex 8R+1W reads", reads)
 	fmt.Printf("RESULT %-28s %12.0f writes/s (%.3f per 100 reads)\n", "rwmutex 8R+1W writes", writes,
 		100*writes/reads)
+	fmt.Printf("RESULT %-28s %12.1f us mean, %.1f us max\n", "rwmutex 8R+1W writer Lock",
+		float64(meanWait)/1e3, float64(maxWait)/1e3)
 }
 
 type paddedCount struct {
@@ -374,7 +376,7 @@ type paddedCount struct {
 	_ [120]byte
 }
 
-func rwRun(window time.Duration) (readsPerSec, writesPerSec float64) {
+func rwRun(window time.Duration) (readsPerSec, writesPerSec float64, meanWait, maxWait time.Duration) {
 	var mu sync.RWMutex
 	var shared int64
 	var reads [rwReaders]paddedCount
@@ -388,6 +390,7 @@ func rwRun(window time.Duration) (readsPerSec, writesPerSec float64) {
 	start := time.Now()
 	deadline := start.Add(window)
 	var written int64
+	var waited, longest time.Duration
 	var wg sync.WaitGroup
 	wg.Add(rwReaders + 1)
 	for r := 0; r < rwReaders; r++ {
@@ -426,17 +429,26 @@ func rwRun(window time.Duration) (readsPerSec, writesPerSec float64) {
 				continue
 			}
 			credit -= rwReadsPerWrite
+			t := time.Now()
 			mu.Lock()
+			w := time.Since(t)
 			shared++
 			mu.Unlock()
 			if time.Now().Before(deadline) {
 				written++ // a write that waited past the deadline is not counted
+				waited += w
+				if w > longest {
+					longest = w
+				}
 			}
 		}
 	}()
 	wg.Wait()
 	seconds := window.Seconds()
-	return float64(totalReads()) / seconds, float64(written) / seconds
+	if written > 0 {
+		meanWait = waited / time.Duration(written)
+	}
+	return float64(totalReads()) / seconds, float64(written) / seconds, meanWait, longest
 }
 
 // waitGroup: add 10,000, start 10,000 goroutines that each call Done, wait for them.

@@ -129,7 +129,8 @@ public final class RWMutexStarvation {
     };
   }
 
-  private record Result(double readsPerSecond, double writesPerSecond) {}
+  private record Result(
+      double readsPerSecond, double writesPerSecond, double meanWaitMicros, double maxWaitMicros) {}
 
   public static void main(String[] args) {
     long millis = args.length > 0 ? Long.parseLong(args[0]) : 2000;
@@ -143,16 +144,20 @@ public final class RWMutexStarvation {
         runtime.getVmName(),
         Runtime.version(),
         Runtime.getRuntime().availableProcessors());
-    System.out.printf("%-26s %16s %16s %16s%n", "lock", "reads/s", "writes/s", "writes per 100 reads");
+    System.out.printf(
+        "%-26s %16s %16s %16s %22s%n",
+        "lock", "reads/s", "writes/s", "writes per 100 reads", "writer lock() us mean/max");
     for (Variant v : VARIANTS) {
       run(v.lock.get(), Math.max(1, millis / 10)); // warm-up
       Result r = run(v.lock.get(), millis);
       System.out.printf(
-          "%-26s %,16.0f %,16.0f %16.3f%n",
+          "%-26s %,16.0f %,16.0f %16.3f %,11.1f /%,10.1f%n",
           v.name,
           r.readsPerSecond,
           r.writesPerSecond,
-          r.readsPerSecond == 0 ? Double.NaN : 100 * r.writesPerSecond / r.readsPerSecond);
+          r.readsPerSecond == 0 ? Double.NaN : 100 * r.writesPerSecond / r.readsPerSecond,
+          r.meanWaitMicros,
+          r.maxWaitMicros);
     }
   }
 
@@ -165,6 +170,7 @@ public final class RWMutexStarvation {
     Shared shared = new Shared();
     AtomicLongArray reads = new AtomicLongArray(READERS * PAD); // reader r's count at r * PAD
     long[] writes = new long[1];
+    long[] wait = new long[2]; // the writer's lock(): total and longest, in ns
     long start = System.nanoTime();
     long deadline = start + millis * 1_000_000;
     Workers.Task[] workers = new Workers.Task[READERS + 1];
@@ -203,18 +209,26 @@ public final class RWMutexStarvation {
               continue;
             }
             credit -= READS_PER_WRITE;
+            long t = System.nanoTime();
             lock.lock();
+            long waited = System.nanoTime() - t;
             shared.value++;
             lock.unlock();
+            wait[1] = Math.max(wait[1], waited); // also a wait that ran past the deadline
             if (System.nanoTime() - deadline < 0) {
               written++; // a write that waited past the deadline is not counted
+              wait[0] += waited;
             }
           }
           writes[0] = written;
         };
     Workers.runAll(workers);
     double seconds = (deadline - start) / 1e9;
-    return new Result(totalReads(reads) / seconds, writes[0] / seconds);
+    return new Result(
+        totalReads(reads) / seconds,
+        writes[0] / seconds,
+        writes[0] == 0 ? Double.NaN : wait[0] / 1e3 / writes[0],
+        wait[1] / 1e3);
   }
 
   private static long totalReads(AtomicLongArray reads) {

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
  * (Lincheck's non-parallel group), against any number of read-side ones: like Go's {@code
  * TryLock}, a {@code tryLock} fails while another goroutine is inside {@code tryLock}, {@code lock}
  * or {@code unlock} (they hold the inner writer mutex for a moment), even when the lock is free
- * before and after; the RWMutex Javadoc says so. {@link #twoMisusedReadUnlocksLeaveTheLockUsable}
- * covers two misused releases at once.
+ * before and after; the RWMutex Javadoc says so. {@code readUnlock}s, too, run one at a time: a
+ * misused {@code readUnlock} that races the last legitimate one disturbs the lock for a moment
+ * (the Javadoc says so); {@link #twoMisusedReadUnlocksLeaveTheLockUsable} covers two misused
+ * releases at once.
  */
 class RWMutexTryOperationsAreLinearizableTest {
 
@@ -43,7 +45,7 @@ class RWMutexTryOperationsAreLinearizableTest {
       mu.unlock();
     }
 
-    @Operation
+    @Operation(nonParallelGroup = "readUnlock")
     public void readUnlock() {
       mu.readUnlock();
     }
