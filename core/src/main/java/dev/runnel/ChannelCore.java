@@ -1,11 +1,11 @@
 package dev.runnel;
 
 import dev.runnel.internal.HandOffProbe;
+import dev.runnel.internal.ShortLock;
 import dev.runnel.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * The channel algorithm behind {@link Channel}: Go's runtime design (a short lock per channel, a
@@ -43,7 +43,7 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * through the same CAS, which orders the receive before that send returns.
  * </pre>
  */
-final class ChannelCore extends AbstractQueuedSynchronizer {
+final class ChannelCore extends ShortLock {
 
   /** A locked primitive's answer "this operation would block". */
   static final Object NONE = new Object();
@@ -51,7 +51,6 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
   /** {@link #sendLocked} results. */
   static final int SENT = 1, FULL = 0, SEND_CLOSED = -1;
 
-  private static final int LOCK_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 16 : 0;
   private static final AtomicLong LOCK_ORDER = new AtomicLong();
   private static final VarHandle COUNT;
 
@@ -94,39 +93,6 @@ final class ChannelCore extends AbstractQueuedSynchronizer {
 
   int capacity() {
     return capacity;
-  }
-
-  // ---------------------------------------------------------------- the lock
-
-  void lock() {
-    if (!compareAndSetState(0, 1)) {
-      lockSlow();
-    }
-  }
-
-  private void lockSlow() {
-    for (int i = LOCK_SPINS; i > 0; i--) {
-      Thread.onSpinWait();
-      if (getState() == 0 && compareAndSetState(0, 1)) {
-        return;
-      }
-    }
-    acquire(1);
-  }
-
-  void unlock() {
-    release(1);
-  }
-
-  @Override
-  protected boolean tryAcquire(int ignored) {
-    return compareAndSetState(0, 1);
-  }
-
-  @Override
-  protected boolean tryRelease(int ignored) {
-    setState(0);
-    return true;
   }
 
   // ---------------------------------------------------------------- wait queues

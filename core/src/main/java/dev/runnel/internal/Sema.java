@@ -1,6 +1,5 @@
 package dev.runnel.internal;
 
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -20,14 +19,13 @@ import java.util.function.BooleanSupplier;
  * ({@link #lock()} and {@link #grantLocked()}, or {@link #release(int, Runnable)}), and the {@code
  * onCancel} hook runs under this lock when a waiter leaves without a permit.
  */
-public final class Sema extends AbstractQueuedSynchronizer {
+public final class Sema extends ShortLock {
 
   /*
    * Implementation notes.
    *
-   * The AQS state word is this queue's lock (0 free, 1 held); it guards head, tail, permits and the
-   * links of every node. Critical sections are a few field writes; no user code and no park runs
-   * under it (the AQS acquire parks, which never pins a virtual thread).
+   * This object is its own ShortLock; the lock guards head, tail, permits and the links of every
+   * node. Critical sections are a few field writes; no user code and no park runs under it.
    *
    * Nodes are queued FIFO (or at the head for a lifo acquire, Go's re-queued mutex waiter). A node
    * is completed (Waiter.tryComplete) only under the lock and only while linked; it is unlinked in
@@ -69,31 +67,6 @@ public final class Sema extends AbstractQueuedSynchronizer {
     this.reason = reason;
     this.owner = owner;
     this.onCancel = onCancel;
-  }
-
-  // ---------------------------------------------------------------- the lock
-
-  /** Takes this queue's lock, for {@link #grantLocked()} and the owner's paired updates. */
-  public void lock() {
-    if (!compareAndSetState(0, 1)) {
-      acquire(1);
-    }
-  }
-
-  /** Releases this queue's lock. */
-  public void unlock() {
-    release(1);
-  }
-
-  @Override
-  protected boolean tryAcquire(int ignored) {
-    return compareAndSetState(0, 1);
-  }
-
-  @Override
-  protected boolean tryRelease(int ignored) {
-    setState(0);
-    return true;
   }
 
   // ---------------------------------------------------------------- semaphore

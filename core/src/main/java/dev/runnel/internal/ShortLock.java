@@ -1,0 +1,53 @@
+package dev.runnel.internal;
+
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+
+/**
+ * A lock for critical sections of a few dozen instructions that never block or run user code:
+ * the lock of a channel and of a {@link Sema}. Subclasses are the object the lock guards, so a
+ * guarded structure and its lock are one object.
+ *
+ * <p>{@link #lock()} tries a CAS, spins briefly on a multicore machine, then parks in AQS, so a
+ * holder descheduled by the OS costs a waiter a park, never an unbounded spin, and a virtual
+ * thread never pins its carrier. The AQS state word is the lock: 0 free, 1 held.
+ */
+public abstract class ShortLock extends AbstractQueuedSynchronizer {
+
+  private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 16 : 0;
+
+  /** Creates an unlocked lock. */
+  protected ShortLock() {}
+
+  /** Takes the lock. */
+  public final void lock() {
+    if (!compareAndSetState(0, 1)) {
+      lockSlow();
+    }
+  }
+
+  private void lockSlow() {
+    for (int i = SPINS; i > 0; i--) {
+      Thread.onSpinWait();
+      if (getState() == 0 && compareAndSetState(0, 1)) {
+        return;
+      }
+    }
+    acquire(1);
+  }
+
+  /** Releases the lock. */
+  public final void unlock() {
+    release(1);
+  }
+
+  @Override
+  protected final boolean tryAcquire(int ignored) {
+    return compareAndSetState(0, 1);
+  }
+
+  @Override
+  protected final boolean tryRelease(int ignored) {
+    setState(0);
+    return true;
+  }
+}
