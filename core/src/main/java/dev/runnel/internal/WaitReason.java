@@ -10,8 +10,7 @@ public enum WaitReason {
   RW_MUTEX_LOCK("sync.RWMutex.Lock"),
   RW_MUTEX_READ_LOCK("sync.RWMutex.RLock"),
   WAIT_GROUP("sync.WaitGroup.Wait"),
-  COND_WAIT("sync.Cond.Wait"),
-  SEMACQUIRE("semacquire");
+  COND_WAIT("sync.Cond.Wait");
 
   private final String goName;
 
