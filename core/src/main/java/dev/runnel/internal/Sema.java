@@ -126,26 +126,27 @@ public final class Sema extends ShortLock {
 
   /**
    * Runs {@code update} and then gives {@code n} permits, as one step under the lock, so that no
-   * cancelling waiter sees the owner's state after {@code update} but before the grants.
+   * cancelling waiter sees the owner's state after {@code update} but before the grants: the
+   * first {@code n} waiters get one each, and permits are kept for whoever comes next if fewer
+   * wait.
    *
    * @param n the number of permits
-   * @param update the owner's state change (no blocking, no user code); if it throws, no permit
-   *     is given and the exception propagates
+   * @param update the owner's state change (no blocking, no user code), or null; if it throws, no
+   *     permit is given and the exception propagates
    */
   public void release(int n, Runnable update) {
-    Node woken = null;
+    Node woken;
     lock();
     try {
-      update.run();
-      for (int i = 0; i < n; i++) {
-        Node w = completeFirstLocked();
-        if (w == null) {
-          permits += n - i;
-          break;
-        }
-        w.next = woken; // a private list of the woken, off the queue
-        woken = w;
+      if (update != null) {
+        update.run();
       }
+      woken = completeLocked(n);
+      int kept = n;
+      for (Node w = woken; w != null; w = w.next) {
+        kept--;
+      }
+      permits += kept;
     } finally {
       unlock();
     }
@@ -228,20 +229,32 @@ public final class Sema extends ShortLock {
 
   /** Wakes every waiter queued now. */
   public void broadcast() {
-    Node woken = null;
+    Node woken;
     lock();
     try {
-      for (Node n; (n = head) != null; ) {
-        unlink(n);
-        if (n.tryComplete(GRANTED)) {
-          n.next = woken; // a private list of the woken, off the queue
-          woken = n;
-        }
-      }
+      woken = completeLocked(Integer.MAX_VALUE);
     } finally {
       unlock();
     }
     wakeAll(woken);
+  }
+
+  /**
+   * Under the lock: completes up to {@code max} live waiters, longest-queued first, and returns
+   * them as a private list linked through {@code next}, last completed first (they are off the
+   * queue), to wake after unlocking.
+   */
+  private Node completeLocked(int max) {
+    Node woken = null;
+    for (int i = 0; i < max; i++) {
+      Node w = completeFirstLocked();
+      if (w == null) {
+        break;
+      }
+      w.next = woken;
+      woken = w;
+    }
+    return woken;
   }
 
   private static void wakeAll(Node woken) {

@@ -206,8 +206,8 @@ public final class RWMutex implements Locker {
       }
     } while (!READER_COUNT.compareAndSet(this, c, c + MAX_READERS));
     int r = c + MAX_READERS; // readers that arrived while write-locked, waiting on readerSem
-    for (int i = 0; i < r; i++) {
-      readerSem.release();
+    if (r > 0) {
+      readerSem.release(r, null); // one step for all of them
     }
     writers.unlock();
   }
