@@ -3,10 +3,8 @@ package dev.runnel.stress;
 import dev.runnel.atomic.AtomicValue;
 import java.util.Objects;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,25 +129,11 @@ class AtomicValueIsLinearizableTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(200)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(Ops.class);
+    LincheckBudget.modelCheck(Ops.class, Spec.class);
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .iterations(5)
-        .invocationsPerIteration(500)
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(Ops.class);
+    LincheckBudget.stress(Ops.class, Spec.class);
   }
 }

@@ -1,9 +1,7 @@
 package dev.runnel.stress;
 
 import dev.runnel.sync.Mutex;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,25 +69,11 @@ class MutexTryOperationsAreLinearizableTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(200)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(TryOps.class);
+    LincheckBudget.modelCheck(TryOps.class, Spec.class);
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .iterations(5)
-        .invocationsPerIteration(500)
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(TryOps.class);
+    LincheckBudget.stress(TryOps.class, Spec.class);
   }
 }

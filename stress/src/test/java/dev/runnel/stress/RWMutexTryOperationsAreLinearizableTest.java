@@ -2,9 +2,7 @@ package dev.runnel.stress;
 
 import dev.runnel.sync.RWMutex;
 import org.jetbrains.lincheck.Lincheck;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,26 +87,12 @@ class RWMutexTryOperationsAreLinearizableTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(200)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(TryOps.class);
+    LincheckBudget.modelCheck(TryOps.class, Spec.class);
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .iterations(5)
-        .invocationsPerIteration(500)
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(TryOps.class);
+    LincheckBudget.stress(TryOps.class, Spec.class);
   }
 
   /**

@@ -2,10 +2,8 @@ package dev.runnel.stress;
 
 import dev.runnel.sync.WaitGroup;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,25 +63,11 @@ class WaitGroupCounterIsLinearizableTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(200)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1)
-        .sequentialSpecification(Spec.class)
-        .check(CounterOps.class);
+    LincheckBudget.modelCheck(CounterOps.class, Spec.class);
   }
 
   @Test
   void stress() {
-    new StressOptions()
-        .iterations(5)
-        .invocationsPerIteration(500)
-        .threads(2)
-        .actorsPerThread(3)
-        .sequentialSpecification(Spec.class)
-        .check(CounterOps.class);
+    LincheckBudget.stress(CounterOps.class, Spec.class);
   }
 }
