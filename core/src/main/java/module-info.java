@@ -4,5 +4,7 @@
 module dev.runnel.core {
   exports dev.runnel;
   exports dev.runnel.atomic;
+  exports dev.runnel.context;
   exports dev.runnel.sync;
+  exports dev.runnel.time;
 }

@@ -1,9 +1,11 @@
 package dev.runnel;
 
+import dev.runnel.context.Context;
+import dev.runnel.internal.Access;
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * A Go channel: a typed conduit between goroutines, unbuffered (a rendezvous) or buffered (a FIFO
@@ -57,11 +59,15 @@ import java.util.NoSuchElementException;
  */
 public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
 
+  static {
+    Access.installChannels(new ChannelMachinery());
+  }
+
   /** The algorithm and all mutable state; see {@link ChannelCore}. */
   final ChannelCore core;
 
   private Channel(int capacity) {
-    this.core = new ChannelCore(this, capacity);
+    this.core = new ChannelCore(this, capacity, null);
   }
 
   /**
@@ -89,55 +95,62 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
 
   @Override
   public void send(E e) throws InterruptedException {
-    core.send(e, Long.MAX_VALUE);
+    core.send(e, Long.MAX_VALUE, null);
+  }
+
+  @Override
+  public void send(Context ctx, E e) throws InterruptedException {
+    if (core.send(e, Long.MAX_VALUE, CancelScope.enter(ctx)) == ChannelCore.SEND_CANCELLED) {
+      throw CancelScope.cancelled(ctx);
+    }
   }
 
   @Override
   public boolean send(E e, Duration timeout) throws InterruptedException {
-    return core.send(e, Waiter.deadlineAfter(timeout));
+    return core.send(e, Waiter.deadlineAfter(timeout), null) == ChannelCore.SENT;
   }
 
   @Override
   public boolean trySend(E e) {
     try {
-      return core.send(e, 0);
+      return core.send(e, 0, null) == ChannelCore.SENT;
     } catch (InterruptedException impossible) { // a non-blocking send never waits
       throw new AssertionError(impossible);
     }
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public E receive() throws InterruptedException {
-    Object r = core.receive(Long.MAX_VALUE);
-    return r == WaitNode.CLOSED ? null : (E) r;
+    return ChannelCore.value(core.receive(Long.MAX_VALUE, null));
   }
 
   @Override
   public Received<E> receiveOk() throws InterruptedException {
-    return received(core.receive(Long.MAX_VALUE));
+    return ChannelCore.received(core.receive(Long.MAX_VALUE, null));
+  }
+
+  @Override
+  public E receive(Context ctx) throws InterruptedException {
+    return ChannelCore.value(core.receive(Long.MAX_VALUE, CancelScope.enter(ctx)), ctx);
+  }
+
+  @Override
+  public Received<E> receiveOk(Context ctx) throws InterruptedException {
+    return ChannelCore.received(core.receive(Long.MAX_VALUE, CancelScope.enter(ctx)), ctx);
   }
 
   @Override
   public Received<E> receive(Duration timeout) throws InterruptedException {
-    return received(core.receive(Waiter.deadlineAfter(timeout)));
+    return ChannelCore.received(core.receive(Waiter.deadlineAfter(timeout), null));
   }
 
   @Override
   public Received<E> tryReceive() {
     try {
-      return received(core.receive(0));
+      return ChannelCore.received(core.receive(0, null));
     } catch (InterruptedException impossible) { // a non-blocking receive never waits
       throw new AssertionError(impossible);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <E> Received<E> received(Object r) {
-    if (r == ChannelCore.NONE) {
-      return null;
-    }
-    return r == WaitNode.CLOSED ? Received.closed() : new Received<>((E) r, true);
   }
 
   @Override
@@ -162,32 +175,7 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
    */
   @Override
   public Iterator<E> iterator() {
-    return new Iterator<>() {
-      private E next;
-
-      @Override
-      public boolean hasNext() {
-        if (next == null) {
-          try {
-            next = receive();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedInterruptedException(e);
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public E next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("channel closed");
-        }
-        E e = next;
-        next = null;
-        return e;
-      }
-    };
+    return new ChannelIterator<>(this);
   }
 
   @Override

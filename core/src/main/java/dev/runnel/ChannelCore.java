@@ -1,5 +1,7 @@
 package dev.runnel;
 
+import dev.runnel.context.Context;
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.ShortLock;
 import dev.runnel.internal.Waiter;
@@ -41,6 +43,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Happens-before: a value written by a sender reaches the receiver through the lock (buffered
  * values) or through the Waiter CAS (hand-off); a receive that completes a blocked sender does so
  * through the same CAS, which orders the receive before that send returns.
+ *
+ * Timer channels (timer != null, capacity 1, never sent to or closed by users) are Go 1.23's
+ * lazy timers: the timer's state is guarded by this lock, a receive that finds nothing asks the
+ * timer whether it is due (pollLocked), and the timer sits in its clock's queue only while
+ * receive nodes are queued here (enqueue and unlink report them), so an unreferenced timer that
+ * nobody waits on is garbage. See TimerChannel.
  * </pre>
  */
 final class ChannelCore extends ShortLock {
@@ -48,8 +56,8 @@ final class ChannelCore extends ShortLock {
   /** A locked primitive's answer "this operation would block". */
   static final Object NONE = new Object();
 
-  /** {@link #sendLocked} results. */
-  static final int SENT = 1, FULL = 0, SEND_CLOSED = -1;
+  /** {@link #sendLocked} and {@link #send} results. */
+  static final int SENT = 1, FULL = 0, SEND_CLOSED = -1, SEND_CANCELLED = -2;
 
   private static final AtomicLong LOCK_ORDER = new AtomicLong();
   private static final VarHandle COUNT;
@@ -74,17 +82,21 @@ final class ChannelCore extends ShortLock {
 
   /** Select locks its channels in increasing lockOrder, so two selects never deadlock. */
   final long lockOrder = LOCK_ORDER.getAndIncrement();
-  final Channel<?> owner;
+  /** What users hold: the Channel, or the TimerChannel; for dumps and toString. */
+  final Object owner;
+  /** The timer that delivers to this channel, or null for a channel made by Channel.make. */
+  final TimerChannel timer;
   private final Object[] buffer; // null for an unbuffered channel
   private final int capacity;
 
-  ChannelCore(Channel<?> owner, int capacity) {
+  ChannelCore(Object owner, int capacity, TimerChannel timer) {
     if (capacity < 0) {
       throw new IllegalArgumentException("makechan: size out of range");
     }
     this.owner = owner;
     this.capacity = capacity;
     this.buffer = capacity == 0 ? null : new Object[capacity];
+    this.timer = timer;
   }
 
   int length() {
@@ -99,6 +111,9 @@ final class ChannelCore extends ShortLock {
 
   void enqueue(WaitNode node) {
     node.linked = true;
+    if (timer != null) {
+      timer.receiversChangedLocked(1);
+    }
     WaitNode tail = node.isSend ? sendTail : recvTail;
     node.prev = tail;
     if (tail != null) {
@@ -139,6 +154,9 @@ final class ChannelCore extends ShortLock {
     }
     node.prev = null;
     node.next = null;
+    if (timer != null) {
+      timer.receiversChangedLocked(-1);
+    }
   }
 
   /** Unlinks {@code node} if it is still queued, taking the lock. */
@@ -204,7 +222,25 @@ final class ChannelCore extends ShortLock {
     if (s != null) {
       return s.item;
     }
+    if (timer != null) {
+      Object due = timer.pollLocked(timer.now());
+      if (due != null) {
+        return due;
+      }
+    }
     return closed ? WaitNode.CLOSED : NONE;
+  }
+
+  /** Discards what is buffered, lock held: a timer's stop and reset. */
+  boolean clearLocked() {
+    int n = count;
+    for (int i = 0; i < n; i++) {
+      int j = head + i;
+      buffer[j >= capacity ? j - capacity : j] = null;
+    }
+    head = 0;
+    COUNT.setRelease(this, 0);
+    return n > 0;
   }
 
   private WaitNode completeSender() {
@@ -265,9 +301,10 @@ final class ChannelCore extends ShortLock {
 
   /**
    * Receives, blocking until {@code deadline} (nanoTime; {@code Long.MAX_VALUE} for none; 0 for
-   * never block): the element, {@link WaitNode#CLOSED}, or {@link #NONE} on timeout.
+   * never block) or until {@code scope} (may be null) is cancelled: the element, {@link
+   * WaitNode#CLOSED}, {@link #NONE} on timeout, or {@link Waiter#CONTEXT_DONE}.
    */
-  Object receive(long deadline) throws InterruptedException {
+  Object receive(long deadline, CancelScope scope) throws InterruptedException {
     if (deadline != 0 && Thread.interrupted()) {
       throw new InterruptedException();
     }
@@ -280,16 +317,16 @@ final class ChannelCore extends ShortLock {
     WaitNode node = new WaitNode(this, null);
     enqueue(node);
     unlock();
-    return awaitNode(node, deadline);
+    return awaitNode(node, deadline, scope);
   }
 
   /**
-   * Sends, blocking until {@code deadline} (as for {@link #receive(long)}): true if sent, false
-   * on timeout.
+   * Sends, blocking until {@code deadline} or {@code scope} (as for {@link #receive}): {@link
+   * #SENT}, {@link #FULL} on timeout, or {@link #SEND_CANCELLED}.
    *
    * @throws ChannelClosedException if the channel is or becomes closed
    */
-  boolean send(Object e, long deadline) throws InterruptedException {
+  int send(Object e, long deadline, CancelScope scope) throws InterruptedException {
     if (e == null) {
       throw new NullPointerException("channel elements must not be null");
     }
@@ -303,21 +340,35 @@ final class ChannelCore extends ShortLock {
       if (r == SEND_CLOSED) {
         throw new ChannelClosedException("send on closed channel");
       }
-      return r == SENT;
+      return r;
     }
     WaitNode node = new WaitNode(this, e);
     enqueue(node);
     unlock();
-    Object t = awaitNode(node, deadline);
+    Object t = awaitNode(node, deadline, scope);
     if (t == WaitNode.CLOSED) {
       throw new ChannelClosedException("send on closed channel");
     }
-    return t != NONE;
+    return t == NONE ? FULL : t == Waiter.CONTEXT_DONE ? SEND_CANCELLED : SENT;
   }
 
-  /** Waits for a queued plain node: its item once completed, NONE on timeout. */
-  private Object awaitNode(WaitNode node, long deadline) throws InterruptedException {
-    Object t = probe.await(node, deadline);
+  /**
+   * Waits for a queued plain node: its item once completed, NONE on timeout, CONTEXT_DONE when
+   * the scope was cancelled first.
+   */
+  private Object awaitNode(WaitNode node, long deadline, CancelScope scope)
+      throws InterruptedException {
+    Object t;
+    if (scope == null) {
+      t = probe.await(node, deadline);
+    } else {
+      Object registration = scope.watch(node);
+      try {
+        t = probe.await(node, deadline);
+      } finally {
+        scope.unwatch(registration);
+      }
+    }
     if (t == node) {
       return node.item;
     }
@@ -325,7 +376,7 @@ final class ChannelCore extends ShortLock {
     if (t == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
-    return NONE;
+    return t == Waiter.CONTEXT_DONE ? t : NONE;
   }
 
   /**
@@ -363,6 +414,35 @@ final class ChannelCore extends ShortLock {
         n.waiter().wake();
       }
     }
+  }
+
+  // ---------------------------------------------------------------- results as the API gives them
+
+  @SuppressWarnings("unchecked")
+  static <E> E value(Object r) {
+    return r == WaitNode.CLOSED ? null : (E) r;
+  }
+
+  static <E> E value(Object r, Context ctx) {
+    if (r == Waiter.CONTEXT_DONE) {
+      throw CancelScope.cancelled(ctx);
+    }
+    return value(r);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <E> Received<E> received(Object r) {
+    if (r == NONE) {
+      return null;
+    }
+    return r == WaitNode.CLOSED ? Received.closed() : new Received<>((E) r, true);
+  }
+
+  static <E> Received<E> received(Object r, Context ctx) {
+    if (r == Waiter.CONTEXT_DONE) {
+      throw CancelScope.cancelled(ctx);
+    }
+    return received(r);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.context.Context;
 import java.time.Duration;
 
 /**
@@ -35,6 +36,31 @@ public interface ReceiveChannel<E> extends Iterable<E> {
    * @throws InterruptedException if interrupted while waiting; then nothing was received
    */
   Received<E> receiveOk() throws InterruptedException;
+
+  /**
+   * Receives a value, blocking until one is available or {@code ctx} is done: Go's {@code select}
+   * with a receive case and a {@code <-ctx.Done()} case. A context that is done already fails the
+   * receive even if a value is ready.
+   *
+   * @param ctx the context whose cancellation ends the wait
+   * @return the value, or {@code null} once the channel is closed and drained
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is or
+   *     becomes done first; then nothing was received
+   * @throws InterruptedException if interrupted while waiting; then nothing was received
+   */
+  E receive(Context ctx) throws InterruptedException;
+
+  /**
+   * As {@link #receive(Context)}, reporting whether the value was sent: Go's {@code v, ok :=
+   * <-ch} in a {@code select} with {@code <-ctx.Done()}.
+   *
+   * @param ctx the context whose cancellation ends the wait
+   * @return the value with {@code ok == true}, or {@link Received#closed()} once closed and drained
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is or
+   *     becomes done first; then nothing was received
+   * @throws InterruptedException if interrupted while waiting; then nothing was received
+   */
+  Received<E> receiveOk(Context ctx) throws InterruptedException;
 
   /**
    * Receives a value, waiting at most {@code timeout}.

@@ -59,6 +59,8 @@ abstract class SelectCore {
     ChannelCore core = null;
     if (channel instanceof Channel<?> c) {
       core = c.core;
+    } else if (channel instanceof ReceiveOnlyChannel<?> v) {
+      core = v.core; // null for the nil channel
     } else if (channel != null) {
       throw new IllegalArgumentException(
           "select works on channels made by Channel.make, not " + channel.getClass().getName());

@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.context.Context;
 import java.time.Duration;
 
 /**
@@ -30,6 +31,20 @@ public interface SendChannel<E> {
    * @throws NullPointerException if {@code e} is null
    */
   void send(E e) throws InterruptedException;
+
+  /**
+   * Sends {@code e}, blocking until it is taken or {@code ctx} is done: Go's {@code select} with
+   * a send case and a {@code <-ctx.Done()} case. A context that is done already fails the send
+   * even if the channel is ready.
+   *
+   * @param ctx the context whose cancellation ends the wait
+   * @param e the value to send
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is or
+   *     becomes done first; then nothing was sent
+   * @throws ChannelClosedException if the channel is or becomes closed
+   * @throws InterruptedException if interrupted while waiting; then nothing was sent
+   */
+  void send(Context ctx, E e) throws InterruptedException;
 
   /**
    * Sends {@code e}, waiting at most {@code timeout}: Go's {@code select} with a send case and a

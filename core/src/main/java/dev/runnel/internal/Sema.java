@@ -82,6 +82,20 @@ public final class Sema extends ShortLock {
    *     interrupt wins, and the flag stays set.
    */
   public Object acquire(boolean lifo, long deadline, boolean interruptible) {
+    return acquire(lifo, deadline, interruptible, null);
+  }
+
+  /**
+   * As {@link #acquire(boolean, long, boolean)}, also ending when {@code scope} is cancelled.
+   *
+   * @param lifo as for {@link #acquire(boolean, long, boolean)}
+   * @param deadline as for {@link #acquire(boolean, long, boolean)}
+   * @param interruptible as for {@link #acquire(boolean, long, boolean)}
+   * @param scope a context's scope, or null
+   * @return as for {@link #acquire(boolean, long, boolean)}, or {@link Waiter#CONTEXT_DONE}
+   *     after {@code onCancel} ran
+   */
+  public Object acquire(boolean lifo, long deadline, boolean interruptible, CancelScope scope) {
     Node node;
     lock();
     try {
@@ -93,7 +107,7 @@ public final class Sema extends ShortLock {
     } finally {
       unlock();
     }
-    Object r = node.await(deadline, interruptible);
+    Object r = node.await(deadline, interruptible, scope);
     if (r == GRANTED) {
       return r;
     }
@@ -197,11 +211,13 @@ public final class Sema extends ShortLock {
    * @param node what {@link #enqueue} returned, on this goroutine
    * @param deadline as for {@link #acquire}
    * @param interruptible as for {@link #acquire}
-   * @return {@link #GRANTED}, {@link Waiter#INTERRUPTED} or {@link Waiter#TIMED_OUT}; a node
+   * @param scope a context's scope, or null
+   * @return {@link #GRANTED}, {@link Waiter#INTERRUPTED}, {@link Waiter#TIMED_OUT} or {@link
+   *     Waiter#CONTEXT_DONE}; a node
    *     that gave up is no longer queued and no signal was spent on it
    */
-  public Object await(Node node, long deadline, boolean interruptible) {
-    Object r = node.await(deadline, interruptible);
+  public Object await(Node node, long deadline, boolean interruptible, CancelScope scope) {
+    Object r = node.await(deadline, interruptible, scope);
     if (r != GRANTED) {
       lock();
       try {

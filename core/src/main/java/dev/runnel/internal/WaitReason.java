@@ -4,13 +4,15 @@ package dev.runnel.internal;
 public enum WaitReason {
   CHAN_RECEIVE("chan receive"),
   CHAN_SEND("chan send"),
+  CHAN_RECEIVE_NIL("chan receive (nil chan)"),
   SELECT("select"),
   SELECT_NO_CASES("select (no cases)"),
   MUTEX_LOCK("sync.Mutex.Lock"),
   RW_MUTEX_LOCK("sync.RWMutex.Lock"),
   RW_MUTEX_READ_LOCK("sync.RWMutex.RLock"),
   WAIT_GROUP("sync.WaitGroup.Wait"),
-  COND_WAIT("sync.Cond.Wait");
+  COND_WAIT("sync.Cond.Wait"),
+  SLEEP("sleep");
 
   private final String goName;
 

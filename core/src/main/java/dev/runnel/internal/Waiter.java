@@ -55,6 +55,12 @@ public abstract class Waiter {
   /** What {@link #await} returns when the deadline passed first. */
   public static final Object TIMED_OUT = new Object();
 
+  /**
+   * Installed by a {@link CancelScope} (another goroutine) when the context of the wait was
+   * cancelled; {@link #await} returns it like any completion token.
+   */
+  public static final Object CONTEXT_DONE = new Object();
+
   private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
   private static final int PLATFORM_SPINS =
       MULTICORE ? Integer.getInteger("dev.runnel.spins", 64) : 0;
@@ -133,6 +139,17 @@ public abstract class Waiter {
     return result == token;
   }
 
+  /**
+   * Completes this waiter and wakes it, if it is still waiting.
+   *
+   * @param token what the waiter's {@link #await} will return
+   */
+  public final void completeAndWake(Object token) {
+    if (tryComplete(token)) {
+      wake();
+    }
+  }
+
   /** Unparks the waiting goroutine; call after a successful {@link #tryComplete}. */
   public final void wake() {
     LockSupport.unpark(thread);
@@ -196,6 +213,26 @@ public abstract class Waiter {
       thread.interrupt();
     }
     return r;
+  }
+
+  /**
+   * As {@link #await(long, boolean)}, also ending when {@code scope} is cancelled.
+   *
+   * @param deadline as for {@link #await(long, boolean)}
+   * @param interruptible as for {@link #await(long, boolean)}
+   * @param scope the context's scope, or null for none
+   * @return as for {@link #await(long, boolean)}, or {@link #CONTEXT_DONE}
+   */
+  public final Object await(long deadline, boolean interruptible, CancelScope scope) {
+    if (scope == null) {
+      return await(deadline, interruptible);
+    }
+    Object registration = scope.watch(this);
+    try {
+      return await(deadline, interruptible);
+    } finally {
+      scope.unwatch(registration);
+    }
   }
 
   /**

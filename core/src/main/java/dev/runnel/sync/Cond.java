@@ -1,5 +1,7 @@
 package dev.runnel.sync;
 
+import dev.runnel.context.Context;
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.Sema;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
@@ -102,14 +104,38 @@ public final class Cond {
     return r == Sema.GRANTED;
   }
 
+  /**
+   * As {@link #await()}, also ending when {@code ctx} is done: the notes' wait on a condition or
+   * {@code ctx.Done()}, whichever comes first.
+   *
+   * @param ctx the context whose cancellation ends the wait
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done
+   *     on entry (the lock is not released) or while waiting (the lock is held again when it is
+   *     thrown); no signal is consumed
+   * @throws InterruptedException as for {@link #await()}
+   */
+  public void await(Context ctx) throws InterruptedException {
+    Object r = awaitUntil(Long.MAX_VALUE, CancelScope.enter(ctx));
+    if (r == Waiter.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    if (r == Waiter.CONTEXT_DONE) {
+      throw CancelScope.cancelled(ctx);
+    }
+  }
+
   private Object awaitUntil(long deadline) {
+    return awaitUntil(deadline, null);
+  }
+
+  private Object awaitUntil(long deadline, CancelScope scope) {
     if (Thread.interrupted()) {
       return Waiter.INTERRUPTED;
     }
     Sema.Node node = waiters.enqueue();
     locker.unlock();
     try {
-      return waiters.await(node, deadline, true);
+      return waiters.await(node, deadline, true, scope);
     } finally {
       locker.lock();
     }

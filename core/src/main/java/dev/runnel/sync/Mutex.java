@@ -1,5 +1,7 @@
 package dev.runnel.sync;
 
+import dev.runnel.context.Context;
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.Sema;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
@@ -150,7 +152,7 @@ public final class Mutex implements Locker {
   @Override
   public void lock() {
     if (!STATE.compareAndSet(this, 0, LOCKED)) {
-      lockSlow(Long.MAX_VALUE, false);
+      lockSlow(Long.MAX_VALUE, false, null);
     }
   }
 
@@ -189,11 +191,38 @@ public final class Mutex implements Locker {
     if (deadline == 0) {
       return false;
     }
-    Object r = lockSlow(deadline, true);
+    Object r = lockSlow(deadline, true, null);
     if (r == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
     return r == Sema.GRANTED;
+  }
+
+  /**
+   * Locks the mutex, waiting until it is free or {@code ctx} is done: the notes' lock that gives
+   * up with the request.
+   *
+   * @param ctx the context whose cancellation ends the wait
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done on
+   *     entry or while waiting; the mutex is then as if this call never happened
+   * @throws InterruptedException if interrupted on entry or while waiting; the mutex is then as if
+   *     this call never happened
+   */
+  public void lock(Context ctx) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    CancelScope scope = CancelScope.enter(ctx);
+    if (tryLock()) {
+      return;
+    }
+    Object r = lockSlow(Long.MAX_VALUE, true, scope);
+    if (r == Waiter.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    if (r == Waiter.CONTEXT_DONE) {
+      throw CancelScope.cancelled(ctx);
+    }
   }
 
   /**
@@ -261,8 +290,10 @@ public final class Mutex implements Locker {
 
   // ---------------------------------------------------------------- algorithm
 
-  /** Go's lockSlow. Returns Sema.GRANTED once locked, else INTERRUPTED or TIMED_OUT. */
-  private Object lockSlow(long deadline, boolean interruptible) {
+  /**
+   * Go's lockSlow. Returns Sema.GRANTED once locked, else INTERRUPTED, TIMED_OUT or CONTEXT_DONE.
+   */
+  private Object lockSlow(long deadline, boolean interruptible, CancelScope scope) {
     long waitStart = 0;
     boolean starving = false;
     boolean awoke = false;
@@ -308,7 +339,7 @@ public final class Mutex implements Locker {
       if (!requeue) {
         waitStart = System.nanoTime();
       }
-      Object r = sema().acquire(requeue, deadline, interruptible);
+      Object r = sema().acquire(requeue, deadline, interruptible, scope);
       if (r != Sema.GRANTED) {
         return r; // removeWaiter took us out of the count
       }

@@ -2,6 +2,8 @@ package dev.runnel.sync;
 
 import dev.runnel.Go;
 import dev.runnel.GoFunc;
+import dev.runnel.context.Context;
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.Sema;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
@@ -128,13 +130,35 @@ public final class WaitGroup {
    *     returned"} if {@code add} started a new round before this wait was released
    */
   public void await() throws InterruptedException {
+    await(null, null);
+  }
+
+  /**
+   * As {@link #await()}, also ending when {@code ctx} is done: Go's {@code select} on a channel
+   * closed after {@code wg.Wait()} and on {@code ctx.Done()}, without the extra goroutine.
+   *
+   * @param ctx the context whose cancellation ends the wait
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is or
+   *     becomes done first (the group is then as if this call never happened)
+   * @throws InterruptedException as for {@link #await()}
+   * @throws IllegalStateException as for {@link #await()}
+   */
+  public void await(Context ctx) throws InterruptedException {
+    await(ctx, CancelScope.enter(ctx));
+  }
+
+  private void await(Context ctx, CancelScope scope) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
     for (long s = state; (s >> 32) != 0; s = state) {
       if (STATE.compareAndSet(this, s, s + 1)) {
-        if (sema.acquire(false, Long.MAX_VALUE, true) == Waiter.INTERRUPTED) {
+        Object r = sema.acquire(false, Long.MAX_VALUE, true, scope);
+        if (r == Waiter.INTERRUPTED) {
           throw new InterruptedException();
+        }
+        if (r == Waiter.CONTEXT_DONE) {
+          throw CancelScope.cancelled(ctx);
         }
         if (state != 0) {
           throw new IllegalStateException(

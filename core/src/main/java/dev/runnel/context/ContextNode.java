@@ -1,0 +1,38 @@
+package dev.runnel.context;
+
+import dev.runnel.internal.ShortLock;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Something a {@link CancelCtx} cancels along with itself: a child context, a waiter blocked
+ * with the context, an {@code afterFunc}, an interrupt bridge. Nodes form an intrusive doubly
+ * linked list per parent, so adding and removing are O(1) and a cancelled child leaves at once.
+ *
+ * <p>{@link #prev} and {@link #next} are guarded by {@link #owner}'s lock. {@link #owner} is set
+ * under that lock when the node is added, and cleared under it when the node is removed or the
+ * owner is cancelled; once cleared it is never set again, so a node that reads it non-null
+ * re-checks it under the owner's lock.
+ */
+abstract class ContextNode extends ShortLock {
+
+  ContextNode prev;
+  ContextNode next;
+  volatile CancelCtx owner;
+
+  /**
+   * Called once when the owner is cancelled, after the node was detached from it; must not block
+   * or run user code.
+   *
+   * @return the children this node detached in turn (a list through {@link #next}), to be
+   *     cancelled with the same error and cause, or null
+   */
+  abstract ContextNode parentCancelled(CancellationException err, Throwable cause);
+
+  /** Removes this node from its owner, if it is still in one. */
+  final void detach() {
+    CancelCtx p = owner;
+    if (p != null) {
+      p.remove(this);
+    }
+  }
+}

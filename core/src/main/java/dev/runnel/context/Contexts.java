@@ -1,0 +1,41 @@
+package dev.runnel.context;
+
+import dev.runnel.time.Clock;
+
+/** Lookups that walk a chain of Runnel contexts without recursion. */
+final class Contexts {
+
+  /** The key under which {@link Context#withClock} stores the clock. */
+  static final Object CLOCK_KEY =
+      new Object() {
+        @Override
+        public String toString() {
+          return "clock";
+        }
+      };
+
+  private Contexts() {}
+
+  /** Go's {@code value(c, key)}: the innermost value for {@code key} in the chain from {@code c}. */
+  static Object value(Context c, Object key) {
+    for (; ; ) {
+      if (c instanceof ValueContext v) {
+        if (v.key.equals(key)) {
+          return v.value;
+        }
+        c = v.parent;
+      } else if (c instanceof CancelCtx cc) {
+        c = cc.parent();
+      } else if (c instanceof WithoutCancelContext w) {
+        c = w.parent;
+      } else {
+        return c.value(key); // background, todo, or a foreign context
+      }
+    }
+  }
+
+  /** The clock that times deadlines under {@code c}. */
+  static Clock clock(Context c) {
+    return c.value(CLOCK_KEY) instanceof Clock clock ? clock : Clock.system();
+  }
+}
