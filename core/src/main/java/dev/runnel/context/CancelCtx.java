@@ -51,7 +51,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
   private final Instant deadline;
   /** Whether the deadline is this context's own (Go's timerCtx), for toString. */
   private final boolean ownDeadline;
-  /** The clock of the own deadline; null without one. */
+  /** The clock of the own deadline; null without one. Written before the context is shared. */
   private Clock clock;
 
   // Guarded by the lock.
@@ -109,12 +109,12 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   /** Arms the deadline on {@code clock}; cancels at once if it has passed. */
   void startTimer(Clock clock, Throwable deadlineCause) {
+    this.clock = clock;
     Duration left = clock.until(deadline);
     if (left.isNegative() || left.isZero()) {
       cancel(true, new DeadlineExceededException(), deadlineCause);
       return;
     }
-    this.clock = clock;
     TimeSource time = Access.timeSource(clock);
     TimerTask t =
         new TimerTask() {
@@ -130,14 +130,11 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
       }
       timer = t;
       timerSource = time;
-      long nanos = left.compareTo(FAR) >= 0 ? FAR.toNanos() : left.toNanos();
-      time.queue().schedule(t, time.nanoTime() + nanos);
+      time.queue().schedule(t, time.deadlineAfter(left));
     } finally {
       unlock();
     }
   }
-
-  private static final Duration FAR = Duration.ofNanos(Long.MAX_VALUE >> 1);
 
   // ---------------------------------------------------------------- children
 

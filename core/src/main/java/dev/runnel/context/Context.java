@@ -157,7 +157,13 @@ public interface Context {
    */
   static CancelContext withTimeoutCause(Context parent, Duration timeout, Throwable cause) {
     Clock clock = Contexts.clock(Objects.requireNonNull(parent, "parent"));
-    return withDeadlineCause(parent, clock.now().plus(timeout), cause);
+    Instant deadline;
+    try {
+      deadline = clock.now().plus(timeout);
+    } catch (ArithmeticException | java.time.DateTimeException beyondInstant) {
+      deadline = timeout.isNegative() ? Instant.MIN : Instant.MAX;
+    }
+    return withDeadlineCause(parent, deadline, cause);
   }
 
   /**

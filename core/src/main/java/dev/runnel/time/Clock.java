@@ -209,23 +209,16 @@ public abstract sealed class Clock permits SystemClock, ManualClock {
     throw CancelScope.cancelled(ctx);
   }
 
-  /** The deadline {@code d} from now on {@link #time}, saturating far in the future. */
+  /** The deadline {@code d} from now on {@link #time}. */
   final long whenAfter(Duration d) {
-    long now = time.nanoTime();
-    if (d.isNegative() || d.isZero()) {
-      return now;
-    }
-    long nanos = d.compareTo(FAR) >= 0 ? FAR.toNanos() : d.toNanos();
-    return now + nanos;
+    return time.deadlineAfter(d);
   }
 
-  /** About 146 years: longer delays are treated as this, as Go caps its timers' deadlines. */
-  private static final Duration FAR = Duration.ofNanos(Long.MAX_VALUE >> 1);
-
+  /** A ticker's period in nanoseconds; Go's panic text if it is not positive. */
   static long positive(Duration d, String message) {
     if (d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(message);
     }
-    return d.compareTo(FAR) >= 0 ? FAR.toNanos() : d.toNanos();
+    return d.compareTo(TimeSource.FAR) >= 0 ? TimeSource.FAR.toNanos() : d.toNanos();
   }
 }
