@@ -3,6 +3,7 @@ package dev.runnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runnel.context.Context;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +34,16 @@ class SelectMisuseTest {
 
           @Override
           public Received<String> receiveOk() {
+            return null;
+          }
+
+          @Override
+          public String receive(Context ctx) {
+            return null;
+          }
+
+          @Override
+          public Received<String> receiveOk(Context ctx) {
             return null;
           }
 
@@ -69,6 +80,9 @@ class SelectMisuseTest {
         new SendChannel<>() {
           @Override
           public void send(String e) {}
+
+          @Override
+          public void send(Context ctx, String e) {}
 
           @Override
           public boolean send(String e, Duration timeout) {
