@@ -47,15 +47,17 @@ public final class Threads {
 
     /** Starts {@code body} on a new thread of this kind. */
     public <T> Task<T> call(Body<T> body) {
-      CompletableFuture<T> future = new CompletableFuture<>();
+      // The outcome, not completeExceptionally: a CancellationException thrown by the body (a
+      // context's err()) would otherwise read as the future's own cancellation.
+      CompletableFuture<Outcome<T>> future = new CompletableFuture<>();
       Thread t =
           builder()
               .unstarted(
                   () -> {
                     try {
-                      future.complete(body.call());
+                      future.complete(new Outcome<>(body.call(), null));
                     } catch (Throwable e) {
-                      future.completeExceptionally(e);
+                      future.complete(new Outcome<>(null, e));
                     }
                   });
       Task<T> task = new Task<>(t, future);
@@ -87,12 +89,14 @@ public final class Threads {
     }
   }
 
+  private record Outcome<T>(T value, Throwable failure) {}
+
   /** A body running on its own thread, and its outcome. */
   public static final class Task<T> {
     private final Thread thread;
-    private final CompletableFuture<T> future;
+    private final CompletableFuture<Outcome<T>> future;
 
-    Task(Thread thread, CompletableFuture<T> future) {
+    Task(Thread thread, CompletableFuture<Outcome<T>> future) {
       this.thread = thread;
       this.future = future;
     }
@@ -116,30 +120,36 @@ public final class Threads {
 
     /** Waits up to {@code patience} for the body's result; rethrows what the body threw. */
     public T join(Duration patience) throws Exception {
+      Outcome<T> outcome;
       try {
-        return future.get(patience.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof Exception x) {
-          throw x;
-        }
-        throw e;
+        outcome = future.get(patience.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         throw stillRunning();
       }
+      Throwable failure = outcome.failure();
+      if (failure == null) {
+        return outcome.value();
+      }
+      if (failure instanceof Exception x) {
+        throw x;
+      }
+      throw new ExecutionException(failure);
     }
 
     /** Waits for the body to end and returns what it threw (fails the test if it returned). */
     public Throwable failure() {
+      Outcome<T> outcome;
       try {
-        T value = future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        throw new AssertionError("expected the task to throw, but it returned " + value);
-      } catch (ExecutionException e) {
-        return e.getCause();
+        outcome = future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         throw stillRunning();
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | ExecutionException e) {
         throw new AssertionError(e);
       }
+      if (outcome.failure() == null) {
+        throw new AssertionError("expected the task to throw, but it returned " + outcome.value());
+      }
+      return outcome.failure();
     }
   }
 
