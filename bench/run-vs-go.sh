@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Runnel against Go: runs the JMH benchmarks (Runnel beside the JDK and jox), the same workloads in
-# Go (bench/go), and the main programs (BlockedGoroutines; MutexStarvation and RWMutexStarvation),
-# then prints a summary. Raw output goes to bench/results/<UTC time>/ (git-ignored). Two suites:
-# channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2, BlockedGoroutines ~5) and
-# sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2); SUITE=all runs both.
+# Go (bench/go), and the main programs (BlockedGoroutines; MutexStarvation and RWMutexStarvation;
+# TimerMemory), then prints a summary. Raw output goes to bench/results/<UTC time>/ (git-ignored).
+# Three suites: channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2,
+# BlockedGoroutines ~5), sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2) and
+# time (about 13 minutes: JMH ~8 for ContextBenchmark and TimerBenchmark, Go ~4, TimerMemory
+# and Go's timer memory ~1); SUITE=all runs all three.
 #
 #   bench/run-vs-go.sh                    the channel suite, with the defaults below
 #   SUITE=sync bench/run-vs-go.sh         Mutex, RWMutex, WaitGroup, SyncMap, Pool against Go's sync
+#   SUITE=time bench/run-vs-go.sh         contexts (cancel a 10,000-child tree, with and without
+#                                         10,000 waiters; value lookup through 10 contexts;
+#                                         receive(ctx)) and timers (a million started and
+#                                         stopped, their heap; time.After in a select loop)
+#                                         against Go's context and time and the JDK's
+#                                         CompletableFuture and ScheduledThreadPoolExecutor
 #   JMH_ARGS="-f 2 -wi 5 -i 10" bench/run-vs-go.sh
 #   SKIP_JMH=1 SKIP_BLOCKED=1 bench/run-vs-go.sh     only the Go side
 #
 # Settings (environment):
-#   SUITE         channels, sync or all  (default: channels)
+#   SUITE         channels, sync, time or all  (default: channels)
 #   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s)
 #   JMH_REGEX     benchmarks to run      (default: the suite's JMH benchmarks)
 #   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's)
@@ -20,7 +28,10 @@
 #   BLOCKED_JVM   JVM flags for it       (default: -Xms8g -Xmx8g)
 #   STARVATION_MS run time per variant of MutexStarvation and RWMutexStarvation, and of Go's
 #                 starvation and rwmutex workloads (default: 2000; sync suite)
-#   SKIP_JMH, SKIP_GO, SKIP_BLOCKED, SKIP_STARVATION=1    leave a part out
+#   TIMER_N       timers alive at once in TimerMemory and Go's timermem (default: 1000000; time suite)
+#   TIMER_ROUNDS  rounds of that         (default: 3)
+#   TIMER_JVM     JVM flags for TimerMemory (default: -Xms2g -Xmx2g)
+#   SKIP_JMH, SKIP_GO, SKIP_BLOCKED, SKIP_STARVATION, SKIP_TIMERMEM=1    leave a part out
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH")
@@ -28,11 +39,13 @@ ROOT=$(dirname "$BENCH")
 SUITE=${SUITE:-channels}
 CHANNEL_JMH='PingPong|BufferedChannel|Select'
 SYNC_JMH='Mutex|WaitGroup|SyncMap|Pool'
+TIME_JMH='Context|Timer'
 case "$SUITE" in
-  channels) SUITE_JMH=$CHANNEL_JMH; GO_WORKLOADS=channels; SKIP_STARVATION=1 ;;
-  sync) SUITE_JMH=$SYNC_JMH; GO_WORKLOADS=mutex,waitgroup,syncmap,pool; SKIP_BLOCKED=1 ;;
-  all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH"; GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool ;;
-  *) echo "SUITE must be channels, sync or all, not '$SUITE'" >&2; exit 2 ;;
+  channels) SUITE_JMH=$CHANNEL_JMH; GO_WORKLOADS=channels; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
+  sync) SUITE_JMH=$SYNC_JMH; GO_WORKLOADS=mutex,waitgroup,syncmap,pool; SKIP_BLOCKED=1; SKIP_TIMERMEM=1 ;;
+  time) SUITE_JMH=$TIME_JMH; GO_WORKLOADS=context,timers; SKIP_BLOCKED=1; SKIP_STARVATION=1 ;;
+  all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH|$TIME_JMH"; GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool,context,timers ;;
+  *) echo "SUITE must be channels, sync, time or all, not '$SUITE'" >&2; exit 2 ;;
 esac
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
 JMH_REGEX=${JMH_REGEX:-dev.runnel.bench.($SUITE_JMH)Benchmark}
@@ -41,6 +54,9 @@ BLOCKED_N=${BLOCKED_N:-1000000}
 BLOCKED_ROUNDS=${BLOCKED_ROUNDS:-3}
 BLOCKED_JVM=${BLOCKED_JVM:--Xms8g -Xmx8g}
 STARVATION_MS=${STARVATION_MS:-2000}
+TIMER_N=${TIMER_N:-1000000}
+TIMER_ROUNDS=${TIMER_ROUNDS:-3}
+TIMER_JVM=${TIMER_JVM:--Xms2g -Xmx2g}
 
 OUT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -84,7 +100,8 @@ fi
   command -v go >/dev/null 2>&1 && echo "go: $(go version)"
   echo "SUITE=$SUITE JMH_REGEX=$JMH_REGEX JMH_ARGS=$JMH_ARGS GO_ARGS=$GO_ARGS"
   echo "BLOCKED_N=$BLOCKED_N BLOCKED_ROUNDS=$BLOCKED_ROUNDS BLOCKED_JVM=$BLOCKED_JVM STARVATION_MS=$STARVATION_MS"
-  echo "skipped: ${SKIP_JMH:+JMH }${SKIP_GO:+Go }${SKIP_BLOCKED:+BlockedGoroutines }${SKIP_STARVATION:+starvation}"
+  echo "TIMER_N=$TIMER_N TIMER_ROUNDS=$TIMER_ROUNDS TIMER_JVM=$TIMER_JVM"
+  echo "skipped: ${SKIP_JMH:+JMH }${SKIP_GO:+Go }${SKIP_BLOCKED:+BlockedGoroutines }${SKIP_STARVATION:+starvation }${SKIP_TIMERMEM:+TimerMemory}"
 } | tee "$OUT/env.txt"
 
 # ---- (b, c) build benchmarks.jar and run JMH through ../run
@@ -92,7 +109,7 @@ if [[ -z "${SKIP_JMH:-}" ]]; then
   log "JMH: $JMH_REGEX $JMH_ARGS"
   # shellcheck disable=SC2086 # JMH_ARGS is a list of options
   JAVA_HOME="$JDK" "$ROOT/run" bench "$JMH_REGEX" $JMH_ARGS -rf json -rff "$OUT/jmh.json" 2>&1 | tee "$OUT/jmh.txt"
-elif [[ -z "${SKIP_BLOCKED:-}" || -z "${SKIP_STARVATION:-}" ]]; then
+elif [[ -z "${SKIP_BLOCKED:-}" || -z "${SKIP_STARVATION:-}" || -z "${SKIP_TIMERMEM:-}" ]]; then
   log "building benchmarks.jar"
   JAVA_HOME="$JDK" "$ROOT/run" bench -l >/dev/null
 fi
@@ -109,6 +126,13 @@ if [[ -z "${SKIP_GO:-}" ]]; then
   # in a fresh process: the runtime keeps dead goroutines' memory for reuse
   if [[ -z "${SKIP_BLOCKED:-}" ]]; then
     "$BENCH/go/bin/runnelbench" -workload blocked -n "$BLOCKED_N" -rounds "$BLOCKED_ROUNDS" 2>&1 | tee -a "$OUT/go.txt"
+  fi
+  # one fresh process per kind: a P's timer heap keeps its capacity, and stopped timers linger in it
+  if [[ -z "${SKIP_TIMERMEM:-}" ]]; then
+    for kind in newtimer afterfunc; do
+      "$BENCH/go/bin/runnelbench" -workload timermem -timerkind "$kind" -timers "$TIMER_N" \
+        -rounds "$TIMER_ROUNDS" 2>&1 | tee -a "$OUT/go.txt"
+    done
   fi
 fi
 
@@ -130,16 +154,26 @@ if [[ -z "${SKIP_STARVATION:-}" ]]; then
     "$STARVATION_MS" 2>&1 | tee -a "$OUT/starvation.txt"
 fi
 
+# ---- (g) TimerMemory
+if [[ -z "${SKIP_TIMERMEM:-}" ]]; then
+  log "TimerMemory: $TIMER_JVM, N=$TIMER_N"
+  # shellcheck disable=SC2086
+  "$JDK/bin/java" $TIMER_JVM -cp "$ROOT/bench/target/benchmarks.jar" dev.runnel.bench.TimerMemory \
+    "$TIMER_N" "$TIMER_ROUNDS" 2>&1 | tee "$OUT/timermem.txt"
+fi
+
 # ---- summary
 {
   echo "Runnel vs Go: $(date -u), $(nproc) CPUs, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [[ -f "$OUT/jmh.txt" ]]; then
-    echo; echo "Java (JMH; ns/op = per round trip, lock/unlock or goroutine; ops/s = messages or operations per second):"
+    echo; echo "Java (JMH; ns/op = per round trip, lock/unlock, goroutine, lookup, receive, timer or select;"
+    echo "us/op = per cancel of a 10,000-child tree; ops/s = messages or operations per second):"
     awk '/^Benchmark +(Mode|\()/ {t=""; on=1} on && (/^Benchmark result/ || NF == 0) {on=0}
          on {t=t $0 "\n"} END {printf "%s", t}' "$OUT/jmh.txt"
   fi
   if [[ -f "$OUT/go.txt" ]]; then
-    echo; echo "Go (median of measured iterations; Go's target for ping-pong: 279 ns):"
+    echo; echo "Go (median of measured iterations; Go's target for ping-pong: 279 ns; Go 1.19's for cancel10k:"
+    echo "860 us, cancel10kWaiters: 6400 us; timermem: bytes per live timer, both kinds queued in Go 1.19):"
     grep '^RESULT' "$OUT/go.txt" | sed 's/^RESULT /  /'
   fi
   if [[ -f "$OUT/blocked.txt" ]]; then
@@ -149,6 +183,10 @@ fi
   if [[ -f "$OUT/starvation.txt" ]]; then
     echo; echo "Mutex starvation and RWMutex readers and writer (Java):"
     grep -A3 '^lock ' "$OUT/starvation.txt" | sed 's/^--$//; s/^./  &/'
+  fi
+  if [[ -f "$OUT/timermem.txt" ]]; then
+    echo; echo "Timers alive at once (Java; Runnel newTimer is not queued, afterFunc and STPE are):"
+    sed -n '/^N=.*rounds/,/^$/p' "$OUT/timermem.txt" | sed '/^$/d; s/^./  &/'
   fi
   echo; echo "raw output: $OUT"
 } | tee "$OUT/summary.txt"

@@ -1,11 +1,13 @@
 // Command runnelbench runs Go's side of Runnel's benchmarks: the same workloads, with the same
 // message counts, as bench/src/main/java/dev/runnel/bench.
 //
-//	go build -o bin/runnelbench . && bin/runnelbench [-workload all|channels|sync|LIST]
+//	go build -o bin/runnelbench . && bin/runnelbench [-workload all|channels|sync|time|LIST]
 //
 // LIST is comma-separated: pingpong, buffered, select, blocked (the channel workloads; "channels"
-// is the first three) and mutex, starvation, rwmutex, waitgroup, syncmap, pool (the sync
-// workloads, all six of them "sync"); "all" is everything.
+// is the first three), mutex, starvation, rwmutex, waitgroup, syncmap, pool (the sync
+// workloads, all six of them "sync"), and context, timers, timermem (the context and time
+// workloads; "time" is context and timers); "all" is everything. blocked and timermem measure
+// memory and are best run alone, each in a fresh process.
 //
 // Like JMH, each measurement is warm-up iterations then measured iterations, each iteration
 // repeating a batch (start the goroutines, move the batch's messages, wait for them) until the
@@ -14,6 +16,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
@@ -43,16 +46,27 @@ const (
 	poolGoroutines      = 8       // PoolBenchmark.GOROUTINES
 	poolSize            = 1024    // PoolBenchmark.SIZE
 	poolOperations      = 100_000 // PoolBenchmark.OPERATIONS
+
+	contextChildren = 10_000    // ContextBenchmark.CHILDREN
+	contextChain    = 10        // ContextBenchmark.CHAIN
+	valueLookups    = 1_000_000 // lookups per batch (JMH times them one by one)
+	ctxReadyOps     = 100_000   // ContextBenchmark.READY_OPS
+	ctxRoundTrips   = 10_000    // ContextBenchmark.ROUND_TRIPS
+	timersStarted   = 1_000_000 // TimerBenchmark.TIMERS
+	afterSelects    = 100_000   // TimerBenchmark.SELECTS
+	afterRoundTrips = 10_000    // TimerBenchmark.ROUND_TRIPS
 )
 
 var (
-	workload   = flag.String("workload", "all", "all, channels, sync, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool")
+	workload   = flag.String("workload", "all", "all, channels, sync, time, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool, context, timers, timermem")
 	warmups    = flag.Int("wi", 3, "warm-up iterations")
 	iterations = flag.Int("i", 5, "measured iterations")
 	warmupTime = flag.Duration("w", 2*time.Second, "warm-up iteration time")
 	iterTime   = flag.Duration("r", 2*time.Second, "measured iteration time")
 	blockedN   = flag.Int("n", 1_000_000, "blocked goroutines")
-	rounds     = flag.Int("rounds", 3, "rounds of the blocked-goroutines measurement")
+	rounds     = flag.Int("rounds", 3, "rounds of the blocked-goroutines and timer-memory measurements")
+	timersN    = flag.Int("timers", 1_000_000, "timermem: timers alive at once")
+	timerKind  = flag.String("timerkind", "all", "timermem: newtimer, afterfunc or all (best one per process)")
 	window     = flag.Duration("window", 2*time.Second, "run time of starvation and rwmutex, per measurement")
 	hold       = flag.Duration("hold", 100*time.Microsecond, "starvation: how long the hog holds the lock")
 	nap        = flag.Duration("nap", 100*time.Microsecond, "starvation: how long the napper sleeps between locks")
@@ -70,6 +84,7 @@ func main() {
 	all := chosen["all"]
 	channels := all || chosen["channels"]
 	syncs := all || chosen["sync"]
+	times := all || chosen["time"]
 	ran := false
 	if channels || chosen["pingpong"] {
 		ran = true
@@ -124,6 +139,38 @@ func main() {
 		ran = true
 		throughput("sync.Pool 1KiB 8g", "ops", poolOperations, poolGetPut)
 		throughput("alloc 1KiB 8g", "ops", poolOperations, allocate)
+	}
+	if times || chosen["context"] {
+		ran = true
+		setupLatency("context cancel10k", cancel10k)
+		setupLatency("context cancel10kWaiters", cancel10kWaiters)
+		buildValueChain()
+		latency("context valueChain10", "lookup", valueLookups, func() { lookUp(farKey) })
+		latency("context valueChain10 missing", "lookup", valueLookups, func() { lookUp(missingKey) })
+		latency("receive ready", "receive", ctxReadyOps, receiveReady)
+		latency("receive ready ctx select", "receive", ctxReadyOps, receiveReadyCtx)
+		latency("pingpong receive", "round-trip", ctxRoundTrips, func() { pingPongCtx(nil) })
+		liveCtx, cancel := context.WithCancel(context.Background())
+		latency("pingpong receive ctx select", "round-trip", ctxRoundTrips, func() { pingPongCtx(liveCtx) })
+		cancel()
+	}
+	if times || chosen["timers"] {
+		ran = true
+		timerSlots = make([]*time.Timer, timersStarted)
+		latency("timers1M newtimer+stop", "timer", timersStarted, timersNewTimerStop)
+		latency("timers1M afterfunc+stop", "timer", timersStarted, timersAfterFuncStop)
+		timerSlots = nil
+		latency("after select ready", "select", afterSelects, afterSelectReady)
+		latency("after select ready reset", "select", afterSelects, afterSelectReadyReset)
+		latency("after select blocking", "round-trip", afterRoundTrips, afterSelectBlocking)
+		latency("after select blocking reset", "round-trip", afterRoundTrips, afterSelectBlockingReset)
+		if n := atomic.LoadInt64(&afterTimeouts); n > 0 {
+			fmt.Printf("WARNING: %d timeouts of 1 s fired in the select loops (a stalled machine?); their numbers include them\n", n)
+		}
+	}
+	if all || chosen["timermem"] {
+		ran = true
+		timerMemory(*timersN, *rounds, *timerKind)
 	}
 	if !ran {
 		fmt.Fprintln(os.Stderr, "unknown workload", *workload)
@@ -565,6 +612,346 @@ func allocate() {
 	wg.Wait()
 }
 
+// ---------------------------------------------------------------- context and time workloads
+
+// cancel10k: a parent with 10,000 WithCancel children whose Done channels exist (as when a
+// goroutine waits on them). Timed: cancel the parent, then receive from every child's Done.
+func cancel10k() func() {
+	parent, cancel := context.WithCancel(context.Background())
+	children := make([]context.Context, contextChildren)
+	cancels := make([]context.CancelFunc, contextChildren) // kept, as ContextBenchmark keeps its CancelContexts
+	for i := range children {
+		children[i], cancels[i] = context.WithCancel(parent)
+		children[i].Done()
+	}
+	return func() {
+		cancel()
+		for _, c := range children {
+			<-c.Done()
+		}
+	}
+}
+
+// cancel10kWaiters: the same tree, and 10,000 goroutines each blocked receiving on its child's
+// Done, then counting itself done. Timed: cancel the parent and wait until all have woken.
+func cancel10kWaiters() func() {
+	parent, cancel := context.WithCancel(context.Background())
+	cancels := make([]context.CancelFunc, contextChildren)
+	var arrived int64
+	var wg sync.WaitGroup
+	wg.Add(contextChildren)
+	for i := range cancels {
+		var child context.Context
+		child, cancels[i] = context.WithCancel(parent)
+		go func() {
+			atomic.AddInt64(&arrived, 1)
+			<-child.Done()
+			wg.Done()
+		}()
+	}
+	for atomic.LoadInt64(&arrived) < contextChildren {
+		time.Sleep(100 * time.Microsecond)
+	}
+	time.Sleep(time.Millisecond) // settle: the last arrivals go from the counter to parked
+	return func() {
+		cancel()
+		wg.Wait()
+	}
+}
+
+// ctxKey is a context key type of this package, as Go's documentation recommends.
+type ctxKey int
+
+var (
+	valueChain context.Context
+	farKey     any = ctxKey(0)  // the first added: the lookup passes the other nine
+	missingKey any = ctxKey(-1) // not in the chain: the lookup walks on to Background
+	valueSink  any
+)
+
+// buildValueChain: 10 WithValue contexts over Background.
+func buildValueChain() {
+	valueChain = context.Background()
+	for i := 0; i < contextChain; i++ {
+		valueChain = context.WithValue(valueChain, ctxKey(i), i+1_000_000)
+	}
+	if valueChain.Value(farKey) != 1_000_000 || valueChain.Value(missingKey) != nil {
+		panic("the value chain is wrong")
+	}
+}
+
+func lookUp(key any) {
+	for i := 0; i < valueLookups; i++ {
+		valueSink = valueChain.Value(key)
+	}
+}
+
+// receiveReady: send on a channel of capacity 1, receive it back; receiveReadyCtx receives in a
+// select with a live context's Done, Go's form of ContextBenchmark's ch.receive(ctx).
+func receiveReady() {
+	ch := make(chan int, 1)
+	for i := 0; i < ctxReadyOps; i++ {
+		ch <- i
+		<-ch
+	}
+}
+
+func receiveReadyCtx() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := make(chan int, 1)
+	for i := 0; i < ctxReadyOps; i++ {
+		ch <- i
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			panic("the context is live")
+		}
+	}
+}
+
+// pingPongCtx: pingPong, with every receive in a select with ctx.Done when ctx is not nil.
+func pingPongCtx(ctx context.Context) {
+	ping, pong := make(chan int), make(chan int)
+	var done <-chan struct{} // nil: a case that is never ready
+	if ctx != nil {
+		done = ctx.Done()
+	}
+	receive := func(ch chan int) int {
+		if done == nil {
+			return <-ch
+		}
+		select {
+		case v := <-ch:
+			return v
+		case <-done:
+			panic("the context is live")
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < ctxRoundTrips; i++ {
+			ping <- i
+			receive(pong)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; i < ctxRoundTrips; i++ {
+			pong <- receive(ping)
+		}
+	}()
+	wg.Wait()
+}
+
+var timerSlots []*time.Timer
+
+// timersNewTimerStop: start a million one-hour timers, then stop each one. Go 1.19 queues every
+// timer in its P's heap; Stop marks it deleted, and the heap drops deleted timers lazily.
+func timersNewTimerStop() {
+	for i := range timerSlots {
+		timerSlots[i] = time.NewTimer(time.Hour)
+	}
+	stopAll()
+}
+
+func timersAfterFuncStop() {
+	for i := range timerSlots {
+		timerSlots[i] = time.AfterFunc(time.Hour, nothing)
+	}
+	stopAll()
+}
+
+func nothing() {}
+
+func stopAll() {
+	stopped := 0
+	for _, t := range timerSlots {
+		if t.Stop() {
+			stopped++
+		}
+	}
+	if stopped != len(timerSlots) {
+		panic(fmt.Sprintf("%d of %d timers stopped", stopped, len(timerSlots)))
+	}
+}
+
+// afterTimeouts counts 1 s timeouts that fired in the select loops: none should, but a machine
+// stalled for a second must not kill the run, so they are counted (and reported) instead of
+// panicking; a loop that timed out retries until it has its messages.
+var afterTimeouts int64
+
+// afterSelectReady: send on a channel of capacity 1, then select over it and time.After(1s); the
+// receive always wins. In Go 1.19 every time.After timer is queued and stays queued, unreferenced,
+// until it fires a second later.
+func afterSelectReady() {
+	ch := make(chan int, 1)
+	for i := 0; i < afterSelects; i++ {
+		ch <- i
+		select {
+		case <-ch:
+		case <-time.After(time.Second):
+			atomic.AddInt64(&afterTimeouts, 1)
+			<-ch
+		}
+	}
+}
+
+// afterSelectReadyReset: afterSelectReady with one timer, stopped and reset before each select
+// (Go 1.19's rule: reset only a stopped or expired and drained timer), instead of a new one each
+// time.
+func afterSelectReadyReset() {
+	ch := make(chan int, 1)
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	received := false // the select took t's value
+	for i := 0; i < afterSelects; i++ {
+		ch <- i
+		if !t.Stop() && !received {
+			atomic.AddInt64(&afterTimeouts, 1)
+			<-t.C
+		}
+		t.Reset(time.Second)
+		received = false
+		select {
+		case <-ch:
+		case <-t.C:
+			received = true
+			atomic.AddInt64(&afterTimeouts, 1)
+			<-ch
+		}
+	}
+}
+
+// afterSelectBlockingReset: afterSelectBlocking with one timer, stopped and reset each time.
+func afterSelectBlockingReset() {
+	ping, pong := make(chan int), make(chan int)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < afterRoundTrips; i++ {
+			ping <- i
+			<-pong
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		t := time.NewTimer(time.Second)
+		defer t.Stop()
+		received := false // the select took t's value
+		for i := 0; i < afterRoundTrips; {
+			if !t.Stop() && !received {
+				atomic.AddInt64(&afterTimeouts, 1)
+				<-t.C
+			}
+			t.Reset(time.Second)
+			received = false
+			select {
+			case v := <-ping:
+				pong <- v
+				i++
+			case <-t.C:
+				received = true
+				atomic.AddInt64(&afterTimeouts, 1)
+			}
+		}
+	}()
+	wg.Wait()
+}
+
+// afterSelectBlocking: unbuffered ping-pong whose echoing side receives in a select with
+// time.After(1s); the sender waits for the echo, so the select has nearly always parked first.
+func afterSelectBlocking() {
+	ping, pong := make(chan int), make(chan int)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < afterRoundTrips; i++ {
+			ping <- i
+			<-pong
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; i < afterRoundTrips; {
+			select {
+			case v := <-ping:
+				pong <- v
+				i++
+			case <-time.After(time.Second):
+				atomic.AddInt64(&afterTimeouts, 1)
+			}
+		}
+	}()
+	wg.Wait()
+}
+
+// timerMemory: the live heap (HeapAlloc after a GC) of n one-hour timers, all started and not
+// stopped, then the time to stop them: NewTimer and AfterFunc, both queued in Go 1.19. The slice
+// that keeps them is allocated first, so not counted; the P's timer heap grows to n in round 1
+// and keeps its capacity, so round 1 counts it (as TimerMemory's round 1 counts the Java
+// queues' arrays) and later rounds do not. Stopped timers stay in the P's heap, marked deleted,
+// until the scheduler clears them, which can land in a later measurement: so the RESULT is round
+// 1, and each kind is best measured in its own process (-timerkind).
+func timerMemory(n, rounds int, kind string) {
+	fmt.Printf("timer memory: N=%d, %d rounds\n", n, rounds)
+	slots := make([]*time.Timer, n)
+	kinds := []struct {
+		name  string
+		start func() *time.Timer
+	}{
+		{"newtimer", func() *time.Timer { return time.NewTimer(time.Hour) }},
+		{"afterfunc", func() *time.Timer { return time.AfterFunc(time.Hour, nothing) }},
+	}
+	for _, k := range kinds {
+		if kind != "all" && kind != k.name {
+			continue
+		}
+		var bytes, startNs, stopNs []float64
+		for r := 1; r <= rounds; r++ {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			t0 := time.Now()
+			for i := range slots {
+				slots[i] = k.start()
+			}
+			started := time.Since(t0)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			t1 := time.Now()
+			stopped := 0
+			for _, t := range slots {
+				if t.Stop() {
+					stopped++
+				}
+			}
+			stoppedIn := time.Since(t1)
+			if stopped != n {
+				panic(fmt.Sprintf("%d of %d timers stopped", stopped, n))
+			}
+			for i := range slots {
+				slots[i] = nil
+			}
+			time.Sleep(50 * time.Millisecond) // let the scheduler clear the deleted timers
+			b := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
+			fmt.Printf("%s round %d: HeapAlloc %.1f B per timer (Sys %+.1f B); start %.0f ns, stop %.0f ns per timer\n",
+				k.name, r, b, float64(int64(after.Sys)-int64(before.Sys))/float64(n),
+				float64(started.Nanoseconds())/float64(n), float64(stoppedIn.Nanoseconds())/float64(n))
+			bytes, startNs, stopNs = append(bytes, b), append(startNs, float64(started.Nanoseconds())/float64(n)),
+				append(stopNs, float64(stoppedIn.Nanoseconds())/float64(n))
+		}
+		fmt.Printf("RESULT %-28s %12.1f bytes/timer (HeapAlloc delta, round 1; median %.1f)\n",
+			"timermem "+k.name, bytes[0], median(bytes))
+		fmt.Printf("RESULT %-28s %12.1f ns/timer start, %.1f ns/timer stop (median)\n",
+			"timermem "+k.name+" time", median(startNs), median(stopNs))
+	}
+}
+
 // ---------------------------------------------------------------- measurement
 
 // iteration repeats batch until d has passed and returns nanoseconds per operation.
@@ -588,6 +975,38 @@ func measure(opsPerBatch int, batch func()) []float64 {
 		ns = append(ns, iteration(*iterTime, opsPerBatch, batch))
 	}
 	return ns
+}
+
+// setupLatency reports µs per operation for operations that need an untimed setup, as JMH's
+// @Setup(Level.Invocation): prepare builds the state and returns the timed operation. Each
+// iteration repeats prepare and the operation until the iteration time has passed (wall time,
+// setup included) and returns the mean of the timed parts.
+func setupLatency(name string, prepare func() func()) {
+	iteration := func(d time.Duration) float64 {
+		start := time.Now()
+		var timed time.Duration
+		for n := 1; ; n++ {
+			op := prepare()
+			t0 := time.Now()
+			op()
+			timed += time.Since(t0)
+			if time.Since(start) >= d {
+				return float64(timed.Nanoseconds()) / 1e3 / float64(n)
+			}
+		}
+	}
+	for i := 0; i < *warmups; i++ {
+		iteration(*warmupTime)
+	}
+	var us []float64
+	for i := 0; i < *iterations; i++ {
+		us = append(us, iteration(*iterTime))
+	}
+	sorted := append([]float64(nil), us...)
+	sort.Float64s(sorted)
+	fmt.Printf("%-28s us/op: median %.1f, best %.1f, mean %.1f (%d iterations)\n",
+		name, median(us), sorted[0], mean(us), len(us))
+	fmt.Printf("RESULT %-28s %12.1f us/op\n", name, median(us))
 }
 
 // latency reports ns per operation; per names the operation in the detail line.
