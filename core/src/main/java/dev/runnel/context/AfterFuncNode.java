@@ -4,6 +4,7 @@ import dev.runnel.Go;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@link Context#afterFunc}: a child node that starts the function in a goroutine when the context
@@ -36,7 +37,8 @@ final class AfterFuncNode extends ContextNode implements AfterFunc {
   }
 
   @Override
-  ContextNode parentCancelled(CancellationException err, Throwable cause) {
+  ContextNode parentCancelled(
+      CancellationException err, Throwable cause, CountDownLatch settled) {
     if (claim()) {
       Go.go(f::run);
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The cancellable context behind {@code withCancel}, {@code withCancelCause}, {@code
@@ -22,16 +23,29 @@ import java.util.concurrent.CancellationException;
  * <pre>
  * Implementation notes
  *
- * State, guarded by this node's lock: children (a ContextNode list), doneChannel, cause, timer.
- * err and done are volatile so that err() and a done() already made are lock-free reads.
+ * State, guarded by this node's lock: children (a ContextNode list), doneChannel, cause, timer,
+ * settling. err, cancelling and done are volatile so that err() and a done() already made are
+ * lock-free reads.
  *
- * Cancellation (cancel): under the lock, set cause then err, detach the whole children list
- * (clearing each child's owner), close the done channel if one was made (else install the shared
- * closed one), and unqueue the deadline timer. Then, without the lock, cancel the detached
- * children with the same err and cause, depth first through an explicit stack (no recursion, so
- * a deep chain cannot overflow the stack), and remove this context from its parent. The err write
- * is the linearization point: a child added before it is in the detached list; a child added
- * after it sees err under the lock and is cancelled at once by add.
+ * Cancellation (cancel): under the lock, publish cancelling, set cause, detach the whole children
+ * list (clearing each child's owner), close the done channel if one was made (else install the
+ * shared closed one), unqueue the deadline timer, and set err last. Then, without the lock, cancel
+ * the detached children with the same err and cause, depth first through an explicit stack (no
+ * recursion, so a deep chain cannot overflow the stack), and remove this context from its parent.
+ * The critical section is the linearization point: a child added before it is in the detached
+ * list; a child added after it sees err under the lock and is cancelled at once by add.
+ *
+ * err() and done agree (Go: Err is nil exactly while Done is open): err is written after the
+ * close, so err != null implies done is closed; a reader that saw done closed but reads err ==
+ * null finds cancelling set (written before the close) and takes the lock, which the canceller
+ * releases only after writing err.
+ *
+ * A cancel that returns has cancelled the whole subtree, even when it lost the race to another
+ * cancel (Go gets this by cancelling children under the parent's lock). The winner of a
+ * cancellation that has children to cancel creates one latch, stores it as settling in every
+ * context with children that it cancels, and counts it down when the whole propagation is done;
+ * a losing cancel waits on the settling latch it finds. Leaf contexts (most contexts) never make
+ * one.
  *
  * Lock order: parent before child is never needed; a node's lock is held only for its own list.
  * A ContextNode is removed from its owner under the owner's lock only.
@@ -61,7 +75,11 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
   private TimerTask timer;
   private TimeSource timerSource;
 
+  /** The err being installed; set before the done channel closes, err after. */
+  private volatile CancellationException cancelling;
   private volatile CancellationException err;
+  /** Counted down when the cancellation that cancelled this context has cancelled its subtree. */
+  private CountDownLatch settling;
   private volatile ReceiveChannel<Object> done;
 
   CancelCtx(Context parent, Instant ownDeadline) {
@@ -110,16 +128,17 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
   /** Arms the deadline on {@code clock}; cancels at once if it has passed. */
   void startTimer(Clock clock, Throwable deadlineCause) {
     this.clock = clock;
-    Duration left = clock.until(deadline);
+    TimeSource time = Access.timeSource(clock);
+    long now = time.nanoTime(); // one reading, so the deadline does not drift with the clock
+    Duration left = Duration.between(time.instantAt(now), deadline);
     if (left.isNegative() || left.isZero()) {
       cancel(true, new DeadlineExceededException(), deadlineCause);
       return;
     }
-    TimeSource time = Access.timeSource(clock);
     TimerTask t =
         new TimerTask() {
           @Override
-          public void fire(long now) {
+          public void fire(long firedAt) {
             cancel(true, new DeadlineExceededException(), deadlineCause);
           }
         };
@@ -130,10 +149,14 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
       }
       timer = t;
       timerSource = time;
-      time.queue().schedule(t, time.deadlineAfter(left));
+      time.queue().schedule(t, now + saturatedNanos(left));
     } finally {
       unlock();
     }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    return d.compareTo(TimeSource.FAR) >= 0 ? TimeSource.FAR.toNanos() : d.toNanos();
   }
 
   // ---------------------------------------------------------------- children
@@ -158,7 +181,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
     } finally {
       unlock();
     }
-    cancelAll(node.parentCancelled(e, c), e, c);
+    node.parentCancelled(e, c, null); // a node being added has no children of its own yet
   }
 
   /** Removes {@code node} if it is still one of the children. */
@@ -210,63 +233,102 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
    * @param cause the cause, or null for {@code err} itself
    */
   void cancel(boolean removeFromParent, CancellationException e, Throwable cause) {
-    ContextNode kids = cancelSelf(e, cause == null ? e : cause);
-    if (kids == this) {
-      return; // cancelled already
-    }
-    if (removeFromParent) {
-      detach();
-    }
-    cancelAll(kids, e, cause == null ? e : cause);
-  }
-
-  /** Returns this if already cancelled, else the detached children (maybe null). */
-  private ContextNode cancelSelf(CancellationException e, Throwable c) {
+    Throwable c = cause == null ? e : cause;
+    CountDownLatch settled;
     ContextNode kids;
-    TimerTask t;
     lock();
     try {
       if (err != null) {
-        return this;
-      }
-      cause = c;
-      err = e;
-      kids = children;
-      children = null;
-      for (ContextNode k = kids; k != null; k = k.next) {
-        k.owner = null;
-      }
-      if (doneChannel != null) {
-        doneChannel.close();
+        settled = settling;
+        kids = this;
       } else {
-        done = CLOSED;
-      }
-      t = timer;
-      timer = null;
-      if (t != null) {
-        timerSource.queue().cancel(t);
+        kids = cancelLocked(e, c, null);
+        settled = kids == null ? null : (settling = new CountDownLatch(1));
       }
     } finally {
       unlock();
     }
+    if (kids == this) { // cancelled already: wait until that cancellation reached every descendant
+      awaitUninterruptibly(settled);
+      return;
+    }
+    if (removeFromParent) {
+      detach();
+    }
+    if (kids != null) {
+      cancelAll(kids, e, c, settled);
+      settled.countDown();
+    }
+  }
+
+  /** Lock held, not cancelled: cancels this context and returns its detached children. */
+  private ContextNode cancelLocked(CancellationException e, Throwable c, CountDownLatch settled) {
+    cancelling = e;
+    cause = c;
+    ContextNode kids = children;
+    children = null;
+    for (ContextNode k = kids; k != null; k = k.next) {
+      k.owner = null;
+    }
+    if (kids != null) {
+      settling = settled;
+    }
+    if (doneChannel != null) {
+      doneChannel.close();
+    } else {
+      done = CLOSED;
+    }
+    TimerTask t = timer;
+    timer = null;
+    if (t != null) {
+      timerSource.queue().cancel(t);
+    }
+    err = e;
     return kids;
   }
 
-  @Override
-  ContextNode parentCancelled(CancellationException e, Throwable c) {
-    ContextNode kids = cancelSelf(e, c);
-    return kids == this ? null : kids;
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    if (latch == null) {
+      return;
+    }
+    boolean interrupted = false;
+    for (; ; ) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException ie) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
-  /** Cancels detached lists of nodes, depth first, without recursion. */
-  private static void cancelAll(ContextNode list, CancellationException e, Throwable c) {
+  @Override
+  ContextNode parentCancelled(CancellationException e, Throwable c, CountDownLatch settled) {
+    lock();
+    try {
+      return err != null ? null : cancelLocked(e, c, settled);
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Cancels detached lists of nodes, depth first, without recursion.
+   *
+   * @param settled the latch of the cancellation, stored in the contexts that have children
+   */
+  private static void cancelAll(
+      ContextNode list, CancellationException e, Throwable c, CountDownLatch settled) {
     ArrayDeque<ContextNode> pending = null;
     ContextNode n = list;
     for (; ; ) {
       while (n != null) {
         ContextNode next = n.next;
         n.prev = n.next = null;
-        ContextNode grandchildren = n.parentCancelled(e, c);
+        ContextNode grandchildren = n.parentCancelled(e, c, settled);
         if (grandchildren != null) {
           if (pending == null) {
             pending = new ArrayDeque<>();
@@ -311,12 +373,21 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   @Override
   public CancellationException err() {
-    return err;
+    CancellationException e = err;
+    if (e == null && cancelling != null) { // done may be closed already: wait for the canceller
+      lock();
+      try {
+        e = err;
+      } finally {
+        unlock();
+      }
+    }
+    return e;
   }
 
   @Override
   public Throwable cause() {
-    return err == null ? null : cause; // cause is written before err
+    return err() == null ? null : cause; // cause is written before err
   }
 
   @Override

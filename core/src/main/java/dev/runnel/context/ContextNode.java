@@ -2,6 +2,7 @@ package dev.runnel.context;
 
 import dev.runnel.internal.ShortLock;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Something a {@link CancelCtx} cancels along with itself: a child context, a waiter blocked
@@ -23,10 +24,14 @@ abstract class ContextNode extends ShortLock {
    * Called once when the owner is cancelled, after the node was detached from it; must not block
    * or run user code.
    *
+   * @param settled counted down once the cancellation has reached every descendant; a context
+   *     that returns children keeps it for cancels that lose the race (null when the node has no
+   *     children)
    * @return the children this node detached in turn (a list through {@link #next}), to be
    *     cancelled with the same error and cause, or null
    */
-  abstract ContextNode parentCancelled(CancellationException err, Throwable cause);
+  abstract ContextNode parentCancelled(
+      CancellationException err, Throwable cause, CountDownLatch settled);
 
   /** Removes this node from its owner, if it is still in one. */
   final void detach() {

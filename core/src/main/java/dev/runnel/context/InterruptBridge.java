@@ -4,6 +4,7 @@ import dev.runnel.internal.CancelScope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -96,7 +97,8 @@ final class InterruptBridge extends ContextNode {
   }
 
   @Override
-  ContextNode parentCancelled(CancellationException err, Throwable cause) {
+  ContextNode parentCancelled(
+      CancellationException err, Throwable cause, CountDownLatch settled) {
     if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
       thread.interrupt();
       state = INTERRUPTED;

@@ -220,7 +220,12 @@ public final class Mutex implements Locker {
     if (r == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
-    if (r == Waiter.CONTEXT_DONE) {
+    if (r == Waiter.CONTEXT_DONE || (scope != null && ctx.err() != null)) {
+      // Also when the lock came after the cancellation (a permit the cancelled waiter found
+      // spare): give it back, as x/sync's semaphore does, so a cancel that returned always wins.
+      if (r == Sema.GRANTED) {
+        unlock();
+      }
       throw CancelScope.cancelled(ctx);
     }
   }
@@ -346,13 +351,18 @@ public final class Mutex implements Locker {
       starving = starving || System.nanoTime() - waitStart > STARVATION_THRESHOLD_NANOS;
       old = state;
       if ((old & STARVING) != 0) {
-        // Handed off: the lock is ours, with LOCKED clear and us still counted.
-        int delta = LOCKED - ONE_WAITER;
-        if (!starving || (old >>> WAITER_SHIFT) == 1) {
-          delta -= STARVING; // the last waiter or a short wait: back to normal mode
+        // Handed off: the lock is ours, with LOCKED clear and us still counted. A CAS, not Go's
+        // add: a cancelled waiter may leave the count meanwhile, and if we are then the last
+        // waiter, starvation mode must end here or it would outlive every waiter.
+        for (; ; old = state) {
+          int handed = old + LOCKED - ONE_WAITER;
+          if (!starving || (old >>> WAITER_SHIFT) == 1) {
+            handed &= ~STARVING; // the last waiter or a short wait: back to normal mode
+          }
+          if (STATE.compareAndSet(this, old, handed)) {
+            return Sema.GRANTED;
+          }
         }
-        STATE.getAndAdd(this, delta);
-        return Sema.GRANTED;
       }
       awoke = true;
       spins = 0;

@@ -157,8 +157,8 @@ public final class WaitGroup {
         if (r == Waiter.INTERRUPTED) {
           throw new InterruptedException();
         }
-        if (r == Waiter.CONTEXT_DONE) {
-          throw CancelScope.cancelled(ctx);
+        if (r == Waiter.CONTEXT_DONE || (scope != null && ctx.err() != null)) {
+          throw CancelScope.cancelled(ctx); // a release after the cancellation does not count
         }
         if (state != 0) {
           throw new IllegalStateException(

@@ -6,6 +6,7 @@ import dev.runnel.internal.TimerQueue;
 import dev.runnel.sync.Mutex;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,8 +37,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ManualClock extends Clock {
 
   private static final Instant DEFAULT_START = Instant.parse("2000-01-01T00:00:00Z");
-
-  private final Mutex advancing = new Mutex();
 
   /** Creates a clock reading 2000-01-01T00:00:00Z. */
   public ManualClock() {
@@ -73,27 +72,7 @@ public final class ManualClock extends Clock {
     if (d.isNegative()) {
       throw new IllegalArgumentException("cannot move a clock backwards: " + d);
     }
-    advancing.lock();
-    try {
-      Source s = source();
-      long target = s.nanos + d.toNanos();
-      TimerQueue queue = s.queue();
-      for (; ; ) {
-        long next = queue.earliest(target); // target when the queue is empty
-        if (next - target > 0) {
-          break;
-        }
-        if (next - s.nanos > 0) {
-          s.nanos = next;
-        }
-        if (!queue.runDue(s.nanos) && next == target) {
-          break;
-        }
-      }
-      s.nanos = target;
-    } finally {
-      advancing.unlock();
-    }
+    source().advance(d.toNanos());
   }
 
   /**
@@ -145,11 +124,20 @@ public final class ManualClock extends Clock {
     return "ManualClock[" + now() + "]";
   }
 
-  /** The manual time source: a monotonic reading that only advance moves. */
+  /**
+   * The manual time source: a monotonic reading that only advance moves.
+   *
+   * <p>A timer can be queued with a deadline the clock has already passed: a goroutine read the
+   * time, an advance ran, and only then did the goroutine queue its timer (a receive on a timer
+   * channel, a sleep). No later advance may come, so such a timer is fired by a catch-up
+   * goroutine, started by the schedule that queued it.
+   */
   private static final class Source implements TimeSource {
     private final Instant start;
     private final TimerQueue queue = new TimerQueue(earliest -> scheduled());
-    /** Nanoseconds since start; written only under advancing. */
+    private final Mutex advancing = new Mutex();
+    private final AtomicBoolean catchUpPending = new AtomicBoolean();
+    /** Nanoseconds since start; written only under {@link #advancing}. */
     private volatile long nanos;
     /** Replaced and closed on every schedule, to wake awaitPendingTimers. */
     private final AtomicReference<Channel<Boolean>> changed =
@@ -161,6 +149,38 @@ public final class ManualClock extends Clock {
 
     private void scheduled() {
       changed.getAndSet(Channel.make()).close();
+      if (queue.earliest(nanos + 1) - nanos <= 0 && catchUpPending.compareAndSet(false, true)) {
+        Thread.ofVirtual()
+            .name("runnel-manual-clock")
+            .start(
+                () -> {
+                  catchUpPending.set(false);
+                  advance(0);
+                });
+      }
+    }
+
+    /** Moves the clock forward, firing what comes due on the way, in deadline order. */
+    void advance(long nanosToAdd) {
+      advancing.lock();
+      try {
+        long target = nanos + nanosToAdd;
+        for (; ; ) {
+          long next = queue.earliest(target); // target when the queue is empty
+          if (next - target > 0) {
+            break;
+          }
+          if (next - nanos > 0) {
+            nanos = next;
+          }
+          if (!queue.runDue(nanos) && next == target) {
+            break;
+          }
+        }
+        nanos = target;
+      } finally {
+        advancing.unlock();
+      }
     }
 
     @Override

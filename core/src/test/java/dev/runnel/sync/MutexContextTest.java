@@ -20,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -272,16 +271,6 @@ class MutexContextTest {
    * No race at all: the cancellation has returned before the unlock starts, so the wait ended by
    * the context and {@code lock(ctx)} must throw, leaving the lock free.
    */
-  @Disabled(
-      "BUG: lock(ctx) can return normally, owning the mutex, although ctx.cancel() returned"
-          + " before unlock() was called. Expected ctx.err() (the wait was ended by the context;"
-          + " Javadoc: throws if the context becomes done while waiting). Actual: unlock's"
-          + " wakeOne takes the Sema lock before the cancelled waiter's cleanupAfterCancel,"
-          + " counts it out, sets WOKEN and, finding its node cancelled, leaves a spare permit;"
-          + " the cancelled waiter takes that permit as GRANTED and locks. Reproduce: this test"
-          + " (fails within a few rounds; seen in ~67% of rounds on platform threads, ~16% on"
-          + " virtual). Go's x/sync/semaphore returns ctx.Err() in the same situation and"
-          + " passes the tokens on.")
   @ParameterizedTest
   @EnumSource(Runner.class)
   void cancelThatReturnedBeforeTheUnlockAlwaysWins(Runner runner) throws Exception {

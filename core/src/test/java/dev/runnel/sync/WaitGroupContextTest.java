@@ -19,7 +19,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -211,15 +210,6 @@ class WaitGroupContextTest {
    * No race at all: the cancellation has returned before the {@code done()} that empties the
    * group, so the context became done first and {@code await(ctx)} must throw.
    */
-  @Disabled(
-      "BUG: await(ctx) can return normally although ctx.cancel() returned before the done()"
-          + " that brought the counter to zero. Expected ctx.err() (Javadoc: throws if the"
-          + " context is or becomes done first). Actual: done()'s release counts the cancelled"
-          + " waiter (it has not unregistered yet), skips its cancelled node and keeps a spare"
-          + " permit, which the waiter's cleanupAfterCancel takes as GRANTED. Harmless for the"
-          + " group's state (it is at zero), but the caller sees success after cancelling."
-          + " Reproduce: this test (fails within a few rounds; ~90% of rounds on platform"
-          + " threads, ~30% on virtual).")
   @ParameterizedTest
   @EnumSource(Runner.class)
   void cancelThatReturnedBeforeTheReleaseAlwaysWins(Runner runner) throws Exception {

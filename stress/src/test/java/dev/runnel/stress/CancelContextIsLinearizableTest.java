@@ -5,7 +5,6 @@ import dev.runnel.context.Context;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -218,15 +217,6 @@ class CancelContextIsLinearizableTest {
    * 1 cancels the root (already cancelled: returns at once), then sees the child's {@code err()}
    * null, although a cancellation of its parent has returned.
    */
-  @Disabled(
-      "BUG: a cancel() that loses the race to another cancel() of the same context returns before"
-          + " the winner has cancelled the descendants (CancelCtx.cancelSelf returns at once on"
-          + " err != null; cancelAll runs outside the lock). Expected, as in Go where cancelCtx"
-          + " cancels the children under the parent's lock: once any cancel() of root has"
-          + " returned, root's descendants are done. Actual: child.err() == null after"
-          + " root.cancel() returned in thread 1 while thread 2's root.cancel() is in cancelAll."
-          + " Reproduce: this test, or CancellationTreeUnderRandomInterleavingsTest"
-          + ".losingCancelReturnsOnlyOnceTheSubtreeIsCancelled")
   @Test
   void concurrentRootCancelsModelChecking() {
     LincheckBudget.modelCheck(RacingRootOps.class, Spec.class);
@@ -236,13 +226,6 @@ class CancelContextIsLinearizableTest {
    * Lincheck's counterexample: {@code cause()} (or {@code err()}) returns non-null in one thread,
    * and a {@code tryReceive} on {@code done()} that starts after it finds the channel open.
    */
-  @Disabled(
-      "BUG: err() and cause() become non-null before done() is closed. CancelCtx.cancelSelf"
-          + " writes the volatile err, then closes doneChannel in the same critical section, and"
-          + " err()/cause() read err without the lock. Expected (Context.err() Javadoc, Go's"
-          + " documented Err: nil while Done is not closed): err() != null implies done() is"
-          + " closed. Actual: err() != null, then done().tryReceive() == null. Reproduce: this"
-          + " test, or CancellationTreeUnderRandomInterleavingsTest.errIsNeverSetWhileDoneIsOpen")
   @Test
   void errAndDoneAgreeModelChecking() {
     LincheckBudget.modelCheck(ErrAndDoneOps.class, Spec.class);

@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -207,14 +206,6 @@ class CancellationTreeUnderRandomInterleavingsTest {
    * cancelling "cancels every descendant" (and as Go's {@code cancelCtx}, which cancels the
    * children under the parent's lock, does).
    */
-  @Disabled(
-      "BUG: a cancel() that finds its context already cancelled returns at once, while the first"
-          + " cancel() may still be cancelling the descendants (CancelCtx.cancelAll runs after"
-          + " the lock is released). Expected: after root.cancel() returns, every descendant of"
-          + " root is done (Go: cancelCtx.cancel cancels the children while holding the parent's"
-          + " lock, so a racing cancel waits). Actual: the last context of a 2000-long chain"
-          + " under root still has err() == null right after the losing root.cancel() returned."
-          + " Reproduce: run this test.")
   @Test
   @Timeout(120)
   void losingCancelReturnsOnlyOnceTheSubtreeIsCancelled() throws Exception {
@@ -253,13 +244,6 @@ class CancellationTreeUnderRandomInterleavingsTest {
   }
 
   /** Go's documented Err: nil while Done is not closed. So err() non-null means done() closed. */
-  @Disabled(
-      "BUG: err() becomes non-null before done() is closed: CancelCtx.cancelSelf writes the"
-          + " volatile err, then closes doneChannel in the same critical section, and err()"
-          + " reads err without the lock. Expected (Context.err() Javadoc; Go: if Done is not yet"
-          + " closed, Err returns nil): err() != null implies done().tryReceive() != null."
-          + " Actual: a thread that sees err() != null can then find done() open. Reproduce: run"
-          + " this test (or CancelContextIsLinearizableTest.errAndDoneAgreeModelChecking)")
   @Test
   @Timeout(120)
   void errIsNeverSetWhileDoneIsOpen() throws Exception {

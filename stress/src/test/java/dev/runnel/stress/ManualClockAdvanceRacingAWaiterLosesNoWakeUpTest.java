@@ -7,7 +7,6 @@ import dev.runnel.time.Timer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,27 +26,12 @@ class ManualClockAdvanceRacingAWaiterLosesNoWakeUpTest {
     void await(ManualClock clock, Timer timer) throws InterruptedException;
   }
 
-  @Disabled(
-      "BUG: lost wake-up. A receive on a ManualClock timer's channel that races advance() past"
-          + " the deadline can stay blocked after advance() returns: the receive polls the timer"
-          + " (not due on the old time), advance() then writes the new time and finds the queue"
-          + " empty, then the receive queues the timer (TimerChannel.receiversChangedLocked ->"
-          + " TimerQueue.schedule) with a deadline already passed and parks; nothing fires it"
-          + " until the next advance. Expected: receive() returns the tick. Actual: blocked,"
-          + " pendingTimers() == 1 with the clock past its deadline. Reproduce: run this test"
-          + " (fails within a few hundred rounds on 2 cores)")
   @Test
   @Timeout(300)
   void timerReceiveRacingAdvance() throws Exception {
     race((clock, timer) -> timer.c().receive());
   }
 
-  @Disabled(
-      "BUG: lost wake-up, as timerReceiveRacingAdvance: Clock.sleep computes its deadline"
-          + " (whenAfter) from the old time, advance() then moves past it and finds the queue"
-          + " empty, then the sleep schedules its already-due deadline and parks until the next"
-          + " advance. Expected: sleep(1 s) begun before advance(1 s) returned ends. Reproduce:"
-          + " run this test")
   @Test
   @Timeout(300)
   void sleepRacingAdvance() throws Exception {
