@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * given a start. {@link #advance} moves it forward and fires, in the advancing thread and in
  * deadline order, every timer that comes due, with the clock reading each timer's deadline as it
  * fires: channel timers and tickers deliver, sleeps end, contexts reach their deadlines, and
- * {@code afterFunc} functions start in their own goroutines. Since a goroutine that sleeps or
+ * {@code afterFunc} functions start in their own goroutines. A timer that is already due when
+ * it is queued (a zero delay, or a goroutine that queued its timer just after an advance passed
+ * its deadline) fires at once, from a catch-up goroutine, without waiting for the next advance.
+ * Since a goroutine that sleeps or
  * waits on a timer channel queues a timer, {@link #awaitPendingTimers} lets a test wait until the
  * goroutines under test are waiting for time before it advances.
  *
@@ -149,7 +152,8 @@ public final class ManualClock extends Clock {
 
     private void scheduled() {
       changed.getAndSet(Channel.make()).close();
-      if (queue.earliest(nanos + 1) - nanos <= 0 && catchUpPending.compareAndSet(false, true)) {
+      long now = nanos;
+      if (queue.earliest(now + 1) - now <= 0 && catchUpPending.compareAndSet(false, true)) {
         Thread.ofVirtual()
             .name("runnel-manual-clock")
             .start(
@@ -160,24 +164,26 @@ public final class ManualClock extends Clock {
       }
     }
 
-    /** Moves the clock forward, firing what comes due on the way, in deadline order. */
+    /**
+     * Moves the clock forward, firing what comes due on the way, in deadline order.
+     *
+     * <p>No wake-up is lost to a racing schedule: this publishes the new time and then looks at
+     * the queue again, while a schedule queues its task and then reads the time (scheduled), so
+     * either this sees the task or the schedule sees the time and starts a catch-up.
+     */
     void advance(long nanosToAdd) {
       advancing.lock();
       try {
         long target = nanos + nanosToAdd;
-        for (; ; ) {
-          long next = queue.earliest(target); // target when the queue is empty
-          if (next - target > 0) {
-            break;
+        do {
+          for (long next; (next = queue.earliest(target + 1)) - target <= 0; ) {
+            if (next - nanos > 0) {
+              nanos = next;
+            }
+            queue.runDue(nanos);
           }
-          if (next - nanos > 0) {
-            nanos = next;
-          }
-          if (!queue.runDue(nanos) && next == target) {
-            break;
-          }
-        }
-        nanos = target;
+          nanos = target;
+        } while (queue.earliest(target + 1) - target <= 0);
       } finally {
         advancing.unlock();
       }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -321,14 +320,6 @@ class TimerTest {
     clock.sleep(Context.background(), Duration.ZERO);
   }
 
-  @Disabled(
-      "BUG: on a ManualClock, Timer.reset(Duration.ZERO) does not fire at once for a goroutine"
-          + " already blocked in c().receive(): the timer is queued as due now but ManualClock"
-          + " fires only inside advance(), so the receiver stays blocked until advance(ZERO)."
-          + " Expected (Timer.reset: 'zero or negative fires at once'; and as a fresh receive or"
-          + " tryReceive from any other thread gets the value at once): the blocked receiver gets"
-          + " start+5s. Actual: it stays parked (join times out after 5 s). Reproduce: this test."
-          + " The real clock is fine (its timer thread fires the due timer).")
   @Test
   void resetToZeroWakesAReceiverThatIsAlreadyWaiting() throws Exception {
     // Timer.reset: "zero or negative fires at once" - also for a goroutine already blocked.
