@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 class ManualClockAdvanceRacingAWaiterLosesNoWakeUpTest {
 
   private static final int ROUNDS = 2_000;
+  /** Fewer: a round whose sleep rightly outlasts the advance costs 100 ms. */
+  private static final int SLEEP_ROUNDS = 100;
   private static final long PATIENCE_MS = 5_000;
 
   interface Wait {
@@ -32,10 +34,48 @@ class ManualClockAdvanceRacingAWaiterLosesNoWakeUpTest {
     race((clock, timer) -> timer.c().receive());
   }
 
+  /**
+   * A sleep reads the clock, then queues its timer. One that read the clock before the advance
+   * must be woken by it (or by the catch-up); one that read it after rightly sleeps a full second
+   * more. So a sleeper still asleep after the advance must have its timer in the future: the next
+   * timer is a whole second away, never already due.
+   */
   @Test
   @Timeout(300)
   void sleepRacingAdvance() throws Exception {
-    race((clock, timer) -> clock.sleep(Duration.ofSeconds(1)));
+    for (int round = 0; round < SLEEP_ROUNDS; round++) {
+      ManualClock clock = new ManualClock();
+      CountDownLatch go = new CountDownLatch(1);
+      CountDownLatch woke = new CountDownLatch(1);
+      Thread sleeper =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      go.await();
+                      clock.sleep(Duration.ofSeconds(1));
+                      woke.countDown();
+                    } catch (InterruptedException e) {
+                      // ends the round
+                    }
+                  });
+      go.countDown();
+      clock.advance(Duration.ofSeconds(1));
+      long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
+      while (!woke.await(1, TimeUnit.MILLISECONDS)) {
+        // Asleep with its timer queued: a due timer is fired within moments (by the advance or
+        // the catch-up), so one still queued after 100 ms must be the second-away kind.
+        if (clock.pendingTimers() == 1 && !woke.await(100, TimeUnit.MILLISECONDS)) {
+          assertThat(clock.advanceToNextTimer())
+              .as("round %d: a due timer was left unfired", round)
+              .isEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(System.nanoTime() - giveUp)
+            .as("round %d: the sleeper never woke", round)
+            .isNegative();
+      }
+      sleeper.join(TimeUnit.SECONDS.toMillis(30));
+    }
   }
 
   private static void race(Wait wait) throws Exception {
