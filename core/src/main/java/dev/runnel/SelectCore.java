@@ -207,12 +207,28 @@ abstract class SelectCore {
 
   private ChannelCore[] lockSet() {
     ChannelCore[] set = lockSet;
-    if (set == null) {
-      set = Arrays.stream(channels, 0, size)
-          .filter(Objects::nonNull)
-          .distinct()
-          .sorted((a, b) -> Long.compare(a.lockOrder, b.lockOrder))
-          .toArray(ChannelCore[]::new);
+    if (set == null) { // insertion sort by lockOrder, dropping nil cases and repeats (no streams:
+      set = new ChannelCore[size]; // a select built per loop iteration computes this every time)
+      int n = 0;
+      for (int i = 0; i < size; i++) {
+        ChannelCore c = channels[i];
+        if (c == null) {
+          continue;
+        }
+        int j = n;
+        while (j > 0 && set[j - 1].lockOrder > c.lockOrder) {
+          j--;
+        }
+        if (j > 0 && set[j - 1] == c) {
+          continue;
+        }
+        System.arraycopy(set, j, set, j + 1, n - j);
+        set[j] = c;
+        n++;
+      }
+      if (n < size) {
+        set = Arrays.copyOf(set, n);
+      }
       lockSet = set;
       pollOrder = new int[size];
     }
