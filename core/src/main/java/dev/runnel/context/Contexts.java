@@ -20,10 +20,7 @@ final class Contexts {
   static Object value(Context c, Object key) {
     for (; ; ) {
       if (c instanceof ValueContext v) {
-        if (v.key.equals(key)) {
-          return v.value;
-        }
-        c = v.parent;
+        return v.lookup(key);
       } else if (c instanceof CancelCtx cc) {
         c = cc.parent();
       } else if (c instanceof WithoutCancelContext w) {

@@ -6,19 +6,57 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
-/** {@link Context#withValue}: one key-value pair over a parent, which does everything else. */
+/**
+ * {@link Context#withValue}: one key-value pair over a parent, which does everything else.
+ *
+ * <p>Lookups walk a chain of value contexts only: each links to the nearest value context above
+ * it ({@link #nextValue}), skipping the cancel and without-cancel contexts between, which hold no
+ * values. So a lookup costs one compare and one pointer hop per value, with no type tests. A
+ * context Runnel does not implement ends the chain ({@link #foreign}) and is asked itself.
+ */
 final class ValueContext implements Context, CancelScope.Source {
 
   final Context parent;
   final Object key;
   final Object value;
   private final CancelScope scope;
+  /** The nearest value context above, through Runnel contexts only; null if none. */
+  private final ValueContext nextValue;
+  /** The first foreign context above, where {@link #nextValue} is null; else null. */
+  private final Context foreign;
 
   ValueContext(Context parent, Object key, Object value) {
     this.parent = parent;
     this.key = key;
     this.value = value;
     this.scope = CancelScope.of(parent);
+    Context p = parent;
+    for (; ; ) {
+      if (p instanceof CancelCtx c) {
+        p = c.parent();
+      } else if (p instanceof WithoutCancelContext w) {
+        p = w.parent;
+      } else {
+        break;
+      }
+    }
+    this.nextValue = p instanceof ValueContext v ? v : null;
+    this.foreign = p instanceof ValueContext || p instanceof EmptyContext ? null : p;
+  }
+
+  /** Go's {@code value(c, key)} from this context up. */
+  Object lookup(Object k) {
+    for (ValueContext v = this; ; ) {
+      Object vk = v.key;
+      if (k == vk || k.equals(vk)) {
+        return v.value;
+      }
+      ValueContext next = v.nextValue;
+      if (next == null) {
+        return v.foreign == null ? null : v.foreign.value(k);
+      }
+      v = next;
+    }
   }
 
   @Override
@@ -43,7 +81,7 @@ final class ValueContext implements Context, CancelScope.Source {
 
   @Override
   public Object value(Object k) {
-    return Contexts.value(this, k);
+    return lookup(k);
   }
 
   @Override
