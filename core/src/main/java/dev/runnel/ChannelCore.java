@@ -71,7 +71,7 @@ final class ChannelCore extends ShortLock {
   }
 
   /** Adaptive spin-then-yield before parking, per channel. */
-  private final HandOffProbe probe = new HandOffProbe();
+  private HandOffProbe probe;
 
   // Mutable state, guarded by the lock.
   private WaitNode recvHead, recvTail, sendHead, sendTail;
@@ -360,11 +360,11 @@ final class ChannelCore extends ShortLock {
       throws InterruptedException {
     Object t;
     if (scope == null) {
-      t = probe.await(node, deadline);
+      t = probe().await(node, deadline);
     } else {
       Object registration = scope.watch(node);
       try {
-        t = probe.await(node, deadline);
+        t = probe().await(node, deadline);
       } finally {
         scope.unwatch(registration);
       }
@@ -443,6 +443,18 @@ final class ChannelCore extends ShortLock {
       throw CancelScope.cancelled(ctx);
     }
     return received(r);
+  }
+
+  /**
+   * The probe, made at the first wait (most channels and selects built per iteration never wait).
+   * Racy on purpose, like its score: two first waiters may each make one, and one is kept.
+   */
+  private HandOffProbe probe() {
+    HandOffProbe p = probe;
+    if (p == null) {
+      probe = p = new HandOffProbe();
+    }
+    return p;
   }
 
   @Override

@@ -50,7 +50,7 @@ abstract class SelectCore {
   private ChannelCore[] lockSet;
   private int[] pollOrder;
   /** Adaptive spin-then-yield before parking, per builder (select-in-a-loop reuses it). */
-  private final HandOffProbe probe = new HandOffProbe();
+  private HandOffProbe probe;
   /** What the chosen receive case received: an element or {@link WaitNode#CLOSED}. */
   private Object received;
 
@@ -174,7 +174,7 @@ abstract class SelectCore {
       }
     }
     unlockAll(locks);
-    Object t = probe.await(waiter, deadline);
+    Object t = probe().await(waiter, deadline);
     for (WaitNode n : nodes) {
       // linked is only ever cleared once set, so a stale read of false is exact; true rechecks
       if (n != null && n != t && n.linked) {
@@ -258,6 +258,18 @@ abstract class SelectCore {
     for (int i = locks.length - 1; i >= 0; i--) {
       locks[i].unlock();
     }
+  }
+
+  /**
+   * The probe, made at the first wait (most channels and selects built per iteration never wait).
+   * Racy on purpose, like its score: two first waiters may each make one, and one is kept.
+   */
+  private HandOffProbe probe() {
+    HandOffProbe p = probe;
+    if (p == null) {
+      probe = p = new HandOffProbe();
+    }
+    return p;
   }
 
   @Override
