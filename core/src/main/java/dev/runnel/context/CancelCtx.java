@@ -44,7 +44,8 @@ import java.util.concurrent.CountDownLatch;
  * cancel (Go gets this by cancelling children under the parent's lock). The winner of a
  * cancellation that has children to cancel creates one latch, stores it as settling in every
  * context with children that it cancels, and counts it down when the whole propagation is done;
- * a losing cancel waits on the settling latch it finds. Leaf contexts (most contexts) never make
+ * a losing cancel() waits on the settling latch it finds (the timer thread, whose deadline lost to
+ * a cancel, does not wait). Leaf contexts (most contexts) never make
  * one.
  *
  * Lock order: parent before child is never needed; a node's lock is held only for its own list.
@@ -212,12 +213,12 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   @Override
   public void cancel() {
-    cancel(true, new ContextCanceledException(), null);
+    awaitUninterruptibly(cancel(true, new ContextCanceledException(), null));
   }
 
   @Override
   public void cancel(Throwable cause) {
-    cancel(true, new ContextCanceledException(), cause);
+    awaitUninterruptibly(cancel(true, new ContextCanceledException(), cause));
   }
 
   @Override
@@ -231,8 +232,11 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
    * @param removeFromParent whether to leave the parent's children (not when the parent is the
    *     one cancelling: it has detached its list already)
    * @param cause the cause, or null for {@code err} itself
+   * @return if it was cancelled already, the latch of the cancellation that did it, which the
+   *     public cancel waits for so that it returns only once every descendant is cancelled (the
+   *     timer thread and the propagation goroutine need not wait); else null
    */
-  void cancel(boolean removeFromParent, CancellationException e, Throwable cause) {
+  CountDownLatch cancel(boolean removeFromParent, CancellationException e, Throwable cause) {
     Throwable c = cause == null ? e : cause;
     CountDownLatch settled;
     ContextNode kids;
@@ -248,9 +252,8 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
     } finally {
       unlock();
     }
-    if (kids == this) { // cancelled already: wait until that cancellation reached every descendant
-      awaitUninterruptibly(settled);
-      return;
+    if (kids == this) { // cancelled already, perhaps still reaching the descendants
+      return settled;
     }
     if (removeFromParent) {
       detach();
@@ -259,6 +262,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
       cancelAll(kids, e, c, settled);
       settled.countDown();
     }
+    return null;
   }
 
   /** Lock held, not cancelled: cancels this context and returns its detached children. */
