@@ -13,6 +13,7 @@ import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import dev.runnel.testkit.Racer;
+import dev.runnel.testkit.TestContexts;
 import dev.runnel.testkit.Threads.Runner;
 import dev.runnel.testkit.Threads.Task;
 import dev.runnel.time.ManualClock;
@@ -48,27 +49,7 @@ class ChannelContextTest {
     Thread.interrupted(); // never leak a flag into the next test
   }
 
-  /**
-   * What {@code task} threw. Not {@code Task.failure()}: a {@code CompletableFuture} completed
-   * with a {@link CancellationException} (which every context error is) treats it as its own
-   * cancellation, and {@code get} rethrows it (JDK 21) or a new one caused by it (newer JDKs).
-   */
-  static Throwable failure(Task<?> task) {
-    try {
-      Object value = task.join();
-      throw new AssertionError("expected the task to throw, but it returned " + value);
-    } catch (CancellationException e) {
-      return e.getCause() instanceof CancellationException original ? original : e;
-    } catch (Exception e) {
-      return e;
-    }
-  }
 
-  private static CancelContext cancelled() {
-    CancelContext ctx = Context.withCancel(Context.background());
-    ctx.cancel();
-    return ctx;
-  }
 
   // ------------------------------------------------------------------ completes normally
 
@@ -135,7 +116,7 @@ class ChannelContextTest {
   void sendWithDoneContextThrowsEvenWithAReceiverWaitingAndSendsNothing(Runner runner)
       throws Exception {
     Channel<Integer> ch = Channel.make();
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     Task<Integer> receiver = runner.callBlocked(ch::receive);
     assertThatThrownBy(() -> ch.send(ctx, 1)).isSameAs(ctx.err());
     assertThat(receiver.isDone()).as("nothing was handed to the receiver").isFalse();
@@ -146,7 +127,7 @@ class ChannelContextTest {
   @Test
   void sendWithDoneContextThrowsEvenWithRoomInTheBuffer() {
     Channel<Integer> ch = Channel.make(1);
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> ch.send(ctx, 1)).isSameAs(ctx.err());
     assertThat(ch.size()).isZero();
     assertThat(ch.tryReceive()).isNull();
@@ -156,7 +137,7 @@ class ChannelContextTest {
   void receiveWithDoneContextThrowsEvenWithAValueBufferedAndConsumesNothing() {
     Channel<Integer> ch = Channel.make(1);
     assertThat(ch.trySend(5)).isTrue();
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> ch.receive(ctx)).isSameAs(ctx.err());
     assertThatThrownBy(() -> ch.receiveOk(ctx)).isSameAs(ctx.err());
     assertThat(ch.size()).isEqualTo(1);
@@ -167,7 +148,7 @@ class ChannelContextTest {
   @EnumSource(Runner.class)
   void receiveWithDoneContextThrowsEvenWithASenderWaiting(Runner runner) throws Exception {
     Channel<Integer> ch = Channel.make();
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     Task<Void> sender = runner.runBlocked(() -> ch.send(3));
     assertThatThrownBy(() -> ch.receive(ctx)).isSameAs(ctx.err());
     assertThatThrownBy(() -> ch.receiveOk(ctx)).isSameAs(ctx.err());
@@ -181,7 +162,7 @@ class ChannelContextTest {
     // A closed channel is always ready to receive; the done context still wins, as documented.
     Channel<Integer> ch = Channel.make();
     ch.close();
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> ch.receive(ctx)).isSameAs(ctx.err());
     assertThatThrownBy(() -> ch.receiveOk(ctx)).isSameAs(ctx.err());
   }
@@ -189,7 +170,7 @@ class ChannelContextTest {
   @Test
   void doneContextThrowsTheSameInstanceEveryTime() {
     Channel<Integer> ch = Channel.make(4);
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     CancellationException err = ctx.err();
     assertThat(err).isInstanceOf(ContextCanceledException.class);
     for (int i = 0; i < 3; i++) {
@@ -209,7 +190,7 @@ class ChannelContextTest {
     Task<Integer> receiver = runner.call(() -> ch.receive(ctx));
     awaitParked(receiver.thread(), WaitReason.CHAN_RECEIVE);
     ctx.cancel();
-    assertThat(failure(receiver))
+    assertThat(receiver.failure())
         .isInstanceOf(ContextCanceledException.class)
         .isSameAs(ctx.err());
     assertThat(ch.trySend(1)).as("no receiver left queued").isFalse();
@@ -228,7 +209,7 @@ class ChannelContextTest {
     Task<Received<Integer>> receiver = runner.call(() -> ch.receiveOk(ctx));
     awaitParked(receiver.thread(), WaitReason.CHAN_RECEIVE);
     ctx.cancel();
-    assertThat(failure(receiver)).isSameAs(ctx.err());
+    assertThat(receiver.failure()).isSameAs(ctx.err());
     assertThat(ch.trySend(1)).as("the value goes to the buffer, not to the gone receiver").isTrue();
     assertThat(ch.size()).isEqualTo(1);
     assertThat(TestSupport.noWaiters(ch)).isTrue();
@@ -242,7 +223,7 @@ class ChannelContextTest {
     Task<Void> sender = runner.run(() -> ch.send(ctx, 1));
     awaitParked(sender.thread(), WaitReason.CHAN_SEND);
     ctx.cancel();
-    assertThat(failure(sender)).isSameAs(ctx.err());
+    assertThat(sender.failure()).isSameAs(ctx.err());
     assertThat(ch.tryReceive()).as("the cancelled value is gone").isNull();
     assertThat(TestSupport.noWaiters(ch)).isTrue();
     // a later sender pairs with a later receiver, and its value is the one received
@@ -262,7 +243,7 @@ class ChannelContextTest {
     Task<Void> sender = runner.run(() -> ch.send(ctx, 2));
     awaitParked(sender.thread(), WaitReason.CHAN_SEND);
     ctx.cancel();
-    assertThat(failure(sender)).isSameAs(ctx.err());
+    assertThat(sender.failure()).isSameAs(ctx.err());
     assertThat(ch.receive()).isEqualTo(1);
     assertThat(ch.tryReceive()).as("2 never entered the buffer").isNull();
   }
@@ -277,7 +258,7 @@ class ChannelContextTest {
     awaitParked(middle.thread());
     Task<Integer> last = runner.callBlocked(ch::receive);
     ctx.cancel();
-    assertThat(failure(middle)).isSameAs(ctx.err());
+    assertThat(middle.failure()).isSameAs(ctx.err());
     ch.send(1);
     ch.send(2);
     assertThat(first.join()).isEqualTo(1);
@@ -294,7 +275,7 @@ class ChannelContextTest {
     awaitParked(receiver.thread(), WaitReason.CHAN_RECEIVE);
     IllegalStateException cause = new IllegalStateException("shutting down");
     parent.cancel(cause);
-    Throwable thrown = failure(receiver);
+    Throwable thrown = receiver.failure();
     assertThat(thrown).isSameAs(child.err()).isSameAs(parent.err());
     assertThat(child.cause()).isSameAs(cause);
   }
@@ -315,10 +296,10 @@ class ChannelContextTest {
     assertThat(ctx.err()).isNull();
     assertThat(waitingReceiver.isDone()).isFalse();
     clock.advance(Duration.ofMillis(1));
-    assertThat(failure(waitingReceiver))
+    assertThat(waitingReceiver.failure())
         .isInstanceOf(DeadlineExceededException.class)
         .isSameAs(ctx.err());
-    assertThat(failure(waitingSender)).isSameAs(ctx.err());
+    assertThat(waitingSender.failure()).isSameAs(ctx.err());
     assertThat(a.trySend(1)).isFalse();
     assertThat(b.tryReceive()).isNull();
   }
@@ -352,7 +333,7 @@ class ChannelContextTest {
       Task<Void> sender = runner.run(() -> ch.send(ctx, 1));
       awaitParked(sender.thread(), WaitReason.CHAN_SEND);
       ch.close();
-      assertThat(failure(sender))
+      assertThat(sender.failure())
           .isInstanceOf(ChannelClosedException.class)
           .hasMessage("send on closed channel");
       assertThatThrownBy(() -> ch.send(ctx, 2))
@@ -377,12 +358,12 @@ class ChannelContextTest {
               });
       awaitParked(receiver.thread(), WaitReason.CHAN_RECEIVE);
       receiver.thread().interrupt();
-      assertThat(failure(receiver)).isInstanceOf(InterruptedException.class);
+      assertThat(receiver.failure()).isInstanceOf(InterruptedException.class);
 
       Task<Void> sender = runner.run(() -> ch.send(ctx, 1));
       awaitParked(sender.thread(), WaitReason.CHAN_SEND);
       sender.thread().interrupt();
-      assertThat(failure(sender)).isInstanceOf(InterruptedException.class);
+      assertThat(sender.failure()).isInstanceOf(InterruptedException.class);
 
       assertThat(ctx.err()).as("an interrupt does not cancel the context").isNull();
       assertThat(TestSupport.noWaiters(ch)).isTrue();
@@ -430,7 +411,7 @@ class ChannelContextTest {
         assertThat(receiver.join()).as("round %d", round).isEqualTo(round);
         delivered++;
       } else {
-        assertThat(failure(receiver)).as("round %d", round).isSameAs(ctx.err());
+        assertThat(receiver.failure()).as("round %d", round).isSameAs(ctx.err());
         cancelled++;
       }
       assertThat(TestSupport.noWaiters(ch)).as("round %d", round).isTrue();
@@ -460,7 +441,7 @@ class ChannelContextTest {
         assertThat(got).as("round %d", round).isEqualTo(new Received<>(round, true));
         sender.join();
       } else {
-        assertThat(failure(sender)).as("round %d", round).isSameAs(ctx.err());
+        assertThat(sender.failure()).as("round %d", round).isSameAs(ctx.err());
       }
       assertThat(ch.tryReceive()).as("round %d: nothing left over", round).isNull();
     }
@@ -560,7 +541,7 @@ class ChannelContextTest {
       Task<Object> waiter = runner.call(() -> watched.done().receive(ctx));
       awaitParked(waiter.thread());
       ctx.cancel();
-      assertThat(failure(waiter)).isSameAs(ctx.err());
+      assertThat(waiter.failure()).isSameAs(ctx.err());
       assertThat(watched.err()).isNull();
       // done on entry wins even over a closed done channel
       watched.cancel();
@@ -577,7 +558,7 @@ class ChannelContextTest {
     Task<Object> waiter = runner.call(() -> never.receive(ctx));
     awaitParked(waiter.thread(), WaitReason.CHAN_RECEIVE_NIL);
     ctx.cancel();
-    assertThat(failure(waiter)).isSameAs(ctx.err());
+    assertThat(waiter.failure()).isSameAs(ctx.err());
   }
 
   @ParameterizedTest
@@ -607,7 +588,7 @@ class ChannelContextTest {
     awaitParked(waiter.thread(), WaitReason.CHAN_RECEIVE);
     clock.awaitPendingTimers(1);
     ctx.cancel();
-    assertThat(failure(waiter)).isSameAs(ctx.err());
+    assertThat(waiter.failure()).isSameAs(ctx.err());
     eventually("the timer is no longer queued for a receiver", () -> clock.pendingTimers() == 0);
     clock.advance(Duration.ofSeconds(1));
     // the timer still fired for whoever receives next
@@ -621,7 +602,7 @@ class ChannelContextTest {
     Timer timer = clock.newTimer(Duration.ofSeconds(1));
     Instant due = clock.now().plusSeconds(1);
     clock.advance(Duration.ofSeconds(2));
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> timer.c().receive(ctx)).isSameAs(ctx.err());
     assertThatThrownBy(() -> timer.c().receiveOk(ctx)).isSameAs(ctx.err());
     try (CancelContext live = Context.withCancel(Context.background())) {
@@ -651,7 +632,7 @@ class ChannelContextTest {
   @Test
   void contextsThatCanNeverBeCancelledRegisterNothing() {
     // No scope: the context forms then wait exactly as the plain ones, with no registration.
-    CancelContext cancelledParent = cancelled();
+    CancelContext cancelledParent = TestContexts.cancelled();
     assertThat(CancelScope.of(Context.background())).isNull();
     assertThat(CancelScope.of(Context.todo())).isNull();
     assertThat(CancelScope.of(Context.withValue(Context.background(), "k", 1))).isNull();
@@ -661,7 +642,7 @@ class ChannelContextTest {
   @ParameterizedTest
   @EnumSource(Runner.class)
   void withoutCancelOfACancelledParentIsNeverDone(Runner runner) throws Exception {
-    Context detached = Context.withoutCancel(cancelled());
+    Context detached = Context.withoutCancel(TestContexts.cancelled());
     Channel<Integer> ch = Channel.make();
     Task<Integer> receiver = runner.call(() -> ch.receive(detached));
     awaitParked(receiver.thread(), WaitReason.CHAN_RECEIVE);

@@ -12,6 +12,7 @@ import dev.runnel.context.DeadlineExceededException;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import dev.runnel.testkit.Racer;
+import dev.runnel.testkit.TestContexts;
 import dev.runnel.testkit.Threads.Runner;
 import dev.runnel.testkit.Threads.Task;
 import dev.runnel.time.ManualClock;
@@ -36,26 +37,7 @@ class CondContextTest {
     Thread.interrupted(); // never leak a flag into the next test
   }
 
-  /**
-   * What {@code task} threw; not {@code Task.failure()}, which cannot report a {@link
-   * CancellationException} (see {@code ChannelContextTest.failure}).
-   */
-  private static Throwable failure(Task<?> task) {
-    try {
-      Object value = task.join();
-      throw new AssertionError("expected the task to throw, but it returned " + value);
-    } catch (CancellationException e) {
-      return e.getCause() instanceof CancellationException original ? original : e;
-    } catch (Exception e) {
-      return e;
-    }
-  }
 
-  private static CancelContext cancelled() {
-    CancelContext ctx = Context.withCancel(Context.background());
-    ctx.cancel();
-    return ctx;
-  }
 
   /**
    * Locks, waits with {@code ctx}, and reports whether the lock was held when the wait ended
@@ -132,7 +114,7 @@ class CondContextTest {
     Cond cond = new Cond(mu);
     mu.lock();
     Task<Void> contender = runner.runBlocked(mu::lock); // would get the lock if it were released
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> cond.await(ctx)).isSameAs(ctx.err());
     assertThat(mu.isLocked()).isTrue();
     assertThat(contender.isDone()).as("the lock was never released").isFalse();
@@ -165,7 +147,7 @@ class CondContextTest {
     awaitParked(waiter.thread(), WaitReason.MUTEX_LOCK);
     assertThat(waiter.isDone()).isFalse();
     mu.unlock();
-    assertThat(failure(waiter)).isInstanceOf(ContextCanceledException.class)
+    assertThat(waiter.failure()).isInstanceOf(ContextCanceledException.class)
         .isSameAs(ctx.err());
     assertThat(mu.isLocked()).isFalse();
   }
@@ -181,7 +163,7 @@ class CondContextTest {
     Task<Boolean> second = waitWith(runner, mu, cond, Context.background());
     awaitParked(second.thread(), WaitReason.COND_WAIT);
     ctx.cancel();
-    assertThat(failure(first)).isSameAs(ctx.err());
+    assertThat(first.failure()).isSameAs(ctx.err());
     cond.signal(); // goes to the second waiter, not to the gone first one
     assertThat(second.join()).isTrue();
     assertThat(mu.isLocked()).isFalse();
@@ -201,7 +183,7 @@ class CondContextTest {
     clock.advance(Duration.ofSeconds(2));
     assertThat(ctx.err()).isNull();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(failure(waiter)).isInstanceOf(DeadlineExceededException.class)
+    assertThat(waiter.failure()).isInstanceOf(DeadlineExceededException.class)
         .isSameAs(ctx.err());
     assertThat(mu.isLocked()).isFalse();
   }
@@ -216,7 +198,7 @@ class CondContextTest {
       Task<Boolean> waiter = waitWith(runner, mu, cond, ctx);
       awaitParked(waiter.thread(), WaitReason.COND_WAIT);
       waiter.thread().interrupt();
-      assertThat(failure(waiter)).isInstanceOf(InterruptedException.class);
+      assertThat(waiter.failure()).isInstanceOf(InterruptedException.class);
       assertThat(ctx.err()).isNull();
     }
     assertThat(mu.isLocked()).isFalse();
@@ -263,7 +245,7 @@ class CondContextTest {
         assertThat(first.join()).isTrue();
         firstGotIt = true;
       } catch (CancellationException e) {
-        assertThat(failure(first)).as("round %d", round).isSameAs(ctx.err());
+        assertThat(first.failure()).as("round %d", round).isSameAs(ctx.err());
         firstGotIt = false;
       }
       if (firstGotIt) {

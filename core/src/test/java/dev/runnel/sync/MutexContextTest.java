@@ -12,6 +12,7 @@ import dev.runnel.context.DeadlineExceededException;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import dev.runnel.testkit.Racer;
+import dev.runnel.testkit.TestContexts;
 import dev.runnel.testkit.Threads.Runner;
 import dev.runnel.testkit.Threads.Task;
 import dev.runnel.time.ManualClock;
@@ -36,26 +37,7 @@ class MutexContextTest {
     Thread.interrupted(); // never leak a flag into the next test
   }
 
-  /**
-   * What {@code task} threw; not {@code Task.failure()}, which cannot report a {@link
-   * CancellationException} (see {@code ChannelContextTest.failure}).
-   */
-  private static Throwable failure(Task<?> task) {
-    try {
-      Object value = task.join();
-      throw new AssertionError("expected the task to throw, but it returned " + value);
-    } catch (CancellationException e) {
-      return e.getCause() instanceof CancellationException original ? original : e;
-    } catch (Exception e) {
-      return e;
-    }
-  }
 
-  private static CancelContext cancelled() {
-    CancelContext ctx = Context.withCancel(Context.background());
-    ctx.cancel();
-    return ctx;
-  }
 
   /** The mutex is unlocked, normal, with no waiters, and a lock/unlock round still works. */
   private static void assertIdleAndUsable(Mutex mu) {
@@ -85,7 +67,7 @@ class MutexContextTest {
   @Test
   void doneContextOnEntryThrowsEvenWhenTheMutexIsFree() {
     Mutex mu = new Mutex();
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> mu.lock(ctx)).isSameAs(ctx.err());
     assertIdleAndUsable(mu);
   }
@@ -94,7 +76,7 @@ class MutexContextTest {
   void doneContextOnEntryThrowsWithoutQueuingOnALockedMutex() {
     Mutex mu = new Mutex();
     mu.lock();
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> mu.lock(ctx)).isSameAs(ctx.err());
     assertThat(mu.waiters()).isZero();
     mu.unlock();
@@ -140,7 +122,7 @@ class MutexContextTest {
     awaitParked(cancellable.thread(), WaitReason.MUTEX_LOCK);
     assertThat(mu.waiters()).isEqualTo(2);
     ctx.cancel();
-    assertThat(failure(cancellable)).isInstanceOf(ContextCanceledException.class)
+    assertThat(cancellable.failure()).isInstanceOf(ContextCanceledException.class)
         .isSameAs(ctx.err());
     assertThat(owned).isFalse();
     assertThat(mu.waiters()).as("back to the one plain waiter").isEqualTo(1);
@@ -161,7 +143,7 @@ class MutexContextTest {
     Task<Void> waiter = runner.run(() -> mu.lock(ctx));
     awaitParked(waiter.thread(), WaitReason.MUTEX_LOCK);
     ctx.cancel();
-    assertThat(failure(waiter)).isSameAs(ctx.err());
+    assertThat(waiter.failure()).isSameAs(ctx.err());
     assertThat(mu.waiters()).isZero();
     assertThat(mu.isLocked()).isTrue();
     // a later waiter is still woken by the next unlock
@@ -185,7 +167,7 @@ class MutexContextTest {
     clock.advance(Duration.ofSeconds(4));
     assertThat(waiter.isDone()).isFalse();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(failure(waiter)).isInstanceOf(DeadlineExceededException.class)
+    assertThat(waiter.failure()).isInstanceOf(DeadlineExceededException.class)
         .isSameAs(ctx.err());
     assertThat(mu.waiters()).isZero();
     mu.unlock();
@@ -210,7 +192,7 @@ class MutexContextTest {
               });
       awaitParked(waiter.thread(), WaitReason.MUTEX_LOCK);
       waiter.thread().interrupt();
-      assertThat(failure(waiter)).isInstanceOf(InterruptedException.class);
+      assertThat(waiter.failure()).isInstanceOf(InterruptedException.class);
       assertThat(ctx.err()).isNull();
       assertThat(mu.waiters()).isZero();
     }
@@ -259,7 +241,7 @@ class MutexContextTest {
         assertThat(mu.isLocked()).as("round %d: the waiter holds it", round).isTrue();
         mu.unlock(); // on its behalf: any goroutine may unlock
       } else {
-        assertThat(failure(waiter)).isSameAs(ctx.err());
+        assertThat(waiter.failure()).isSameAs(ctx.err());
       }
       assertThat(mu.isWoken()).as("round %d: %s", round, mu).isFalse();
       assertIdleAndUsable(mu);
@@ -287,7 +269,7 @@ class MutexContextTest {
         thrown = null;
         mu.unlock(); // it owns the lock: release it before failing
       } catch (CancellationException e) {
-        thrown = failure(waiter);
+        thrown = waiter.failure();
       }
       assertThat(thrown).as("round %d: lock(ctx) after cancel() returned", round)
           .isSameAs(ctx.err());
@@ -384,7 +366,7 @@ class MutexContextTest {
     Task<Void> next = runner.runBlocked(mu::lock); // a newcomer queues behind the starved head
     assertThat(mu.waiters()).isEqualTo(2);
     ctx.cancel();
-    assertThat(failure(s.head())).isSameAs(ctx.err());
+    assertThat(s.head().failure()).isSameAs(ctx.err());
     assertThat(mu.waiters()).isEqualTo(1);
     assertThat(mu.isStarving()).as("one waiter is still starving").isTrue();
     mu.unlock(); // hands the lock to the remaining waiter
@@ -402,7 +384,7 @@ class MutexContextTest {
     Starved s = starve(runner, ctx);
     Mutex mu = s.mu();
     ctx.cancel();
-    assertThat(failure(s.head())).isSameAs(ctx.err());
+    assertThat(s.head().failure()).isSameAs(ctx.err());
     assertThat(mu.waiters()).isZero();
     assertThat(mu.isStarving()).as("nobody left to hand the lock to").isFalse();
     mu.unlock();
@@ -420,7 +402,7 @@ class MutexContextTest {
     awaitParked(newcomer.thread(), WaitReason.MUTEX_LOCK);
     assertThat(mu.waiters()).isEqualTo(2);
     ctx.cancel();
-    assertThat(failure(newcomer)).isSameAs(ctx.err());
+    assertThat(newcomer.failure()).isSameAs(ctx.err());
     assertThat(mu.waiters()).isEqualTo(1);
     assertThat(mu.isStarving()).isTrue();
     mu.unlock();
@@ -458,7 +440,7 @@ class MutexContextTest {
         holders++;
         mu.unlock();
       } catch (CancellationException e) {
-        assertThat(failure(s.head())).isSameAs(ctx.err());
+        assertThat(s.head().failure()).isSameAs(ctx.err());
       }
       next.join();
       holders++;

@@ -12,6 +12,7 @@ import dev.runnel.context.DeadlineExceededException;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import dev.runnel.testkit.Racer;
+import dev.runnel.testkit.TestContexts;
 import dev.runnel.testkit.Threads.Runner;
 import dev.runnel.testkit.Threads.Task;
 import dev.runnel.time.ManualClock;
@@ -36,26 +37,7 @@ class WaitGroupContextTest {
     Thread.interrupted(); // never leak a flag into the next test
   }
 
-  /**
-   * What {@code task} threw; not {@code Task.failure()}, which cannot report a {@link
-   * CancellationException} (see {@code ChannelContextTest.failure}).
-   */
-  private static Throwable failure(Task<?> task) {
-    try {
-      Object value = task.join();
-      throw new AssertionError("expected the task to throw, but it returned " + value);
-    } catch (CancellationException e) {
-      return e.getCause() instanceof CancellationException original ? original : e;
-    } catch (Exception e) {
-      return e;
-    }
-  }
 
-  private static CancelContext cancelled() {
-    CancelContext ctx = Context.withCancel(Context.background());
-    ctx.cancel();
-    return ctx;
-  }
 
   /** The group has no count and no registered waiter, and a full add/done/await round works. */
   private static void assertIdleAndReusable(WaitGroup wg) throws Exception {
@@ -107,7 +89,7 @@ class WaitGroupContextTest {
     // Observed and documented: the done context is checked first, so even a wait that would
     // return at once throws.
     WaitGroup wg = new WaitGroup();
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> wg.await(ctx)).isSameAs(ctx.err());
     assertIdleAndReusable(wg);
   }
@@ -116,7 +98,7 @@ class WaitGroupContextTest {
   void doneContextOnEntryThrowsWithoutRegisteringAWaiter() throws Exception {
     WaitGroup wg = new WaitGroup();
     wg.add(1);
-    CancelContext ctx = cancelled();
+    CancelContext ctx = TestContexts.cancelled();
     assertThatThrownBy(() -> wg.await(ctx)).isSameAs(ctx.err());
     assertThat(wg.toString()).isEqualTo("WaitGroup[count=1, waiters=0]");
     wg.done();
@@ -140,7 +122,7 @@ class WaitGroupContextTest {
       awaitParked(otherCtx.thread(), WaitReason.WAIT_GROUP);
       assertThat(wg.toString()).isEqualTo("WaitGroup[count=1, waiters=3]");
       ctx.cancel();
-      assertThat(failure(cancellable)).isInstanceOf(ContextCanceledException.class)
+      assertThat(cancellable.failure()).isInstanceOf(ContextCanceledException.class)
           .isSameAs(ctx.err());
       assertThat(wg.toString()).as("the cancelled waiter left").isEqualTo(
           "WaitGroup[count=1, waiters=2]");
@@ -161,7 +143,7 @@ class WaitGroupContextTest {
     Task<Void> waiter = runner.run(() -> wg.await(ctx));
     awaitParked(waiter.thread(), WaitReason.WAIT_GROUP);
     ctx.cancel();
-    assertThat(failure(waiter)).isSameAs(ctx.err());
+    assertThat(waiter.failure()).isSameAs(ctx.err());
     assertThat(wg.toString()).isEqualTo("WaitGroup[count=1, waiters=0]");
     wg.add(1); // more work while nobody waits: not a misuse
     wg.done();
@@ -182,7 +164,7 @@ class WaitGroupContextTest {
     clock.advance(Duration.ofSeconds(59));
     assertThat(ctx.err()).isNull();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(failure(waiter)).isInstanceOf(DeadlineExceededException.class)
+    assertThat(waiter.failure()).isInstanceOf(DeadlineExceededException.class)
         .isSameAs(ctx.err());
     wg.done();
     assertIdleAndReusable(wg);
@@ -197,7 +179,7 @@ class WaitGroupContextTest {
       Task<Void> waiter = runner.run(() -> wg.await(ctx));
       awaitParked(waiter.thread(), WaitReason.WAIT_GROUP);
       waiter.thread().interrupt();
-      assertThat(failure(waiter)).isInstanceOf(InterruptedException.class);
+      assertThat(waiter.failure()).isInstanceOf(InterruptedException.class);
       assertThat(ctx.err()).isNull();
     }
     assertThat(wg.toString()).isEqualTo("WaitGroup[count=1, waiters=0]");
@@ -220,7 +202,7 @@ class WaitGroupContextTest {
       awaitParked(waiter.thread(), WaitReason.WAIT_GROUP);
       ctx.cancel();
       wg.done();
-      assertThat(failure(waiter)).as("round %d: await(ctx) after cancel() returned", round)
+      assertThat(waiter.failure()).as("round %d: await(ctx) after cancel() returned", round)
           .isSameAs(ctx.err());
       assertIdleAndReusable(wg);
     }
@@ -250,7 +232,7 @@ class WaitGroupContextTest {
       try {
         waiter.join(); // released before the cancellation took effect
       } catch (CancellationException e) {
-        assertThat(failure(waiter)).as("round %d", round).isSameAs(ctx.err());
+        assertThat(waiter.failure()).as("round %d", round).isSameAs(ctx.err());
       }
       plain.join();
       assertIdleAndReusable(wg);
