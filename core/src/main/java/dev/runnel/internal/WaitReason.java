@@ -12,6 +12,7 @@ public enum WaitReason {
   RW_MUTEX_READ_LOCK("sync.RWMutex.RLock"),
   WAIT_GROUP("sync.WaitGroup.Wait"),
   COND_WAIT("sync.Cond.Wait"),
+  SEMACQUIRE("semacquire"),
   SLEEP("sleep");
 
   private final String goName;

@@ -1,0 +1,320 @@
+package dev.runnel.semaphore;
+
+import dev.runnel.context.Context;
+import dev.runnel.internal.CancelScope;
+import dev.runnel.internal.ShortLock;
+import dev.runnel.internal.WaitReason;
+import dev.runnel.internal.Waiter;
+
+/**
+ * A semaphore with a weight per acquire: Go's {@code golang.org/x/sync/semaphore.Weighted}.
+ *
+ * <p>{@link #acquire} takes {@code n} units of the size, waiting in FIFO order: a large request at
+ * the head blocks smaller ones behind it even if they would fit (no barging), so a large request
+ * is never starved. A request larger than the size waits until its context is done. {@link
+ * #tryAcquire} takes units only if they are free and nobody waits. {@link #release} returns units
+ * and wakes the waiters at the head that now fit.
+ *
+ * <table>
+ *   <caption>Operations</caption>
+ *   <tr><th>blocks</th><th>never blocks</th></tr>
+ *   <tr><td>{@link #acquire(Context, long)}, {@link #acquire(long)}</td><td>{@link
+ *       #tryAcquire(long)}</td></tr>
+ * </table>
+ *
+ * <p>A failed or cancelled acquire leaves the semaphore as it was, and if it was at the head,
+ * wakes the waiters it was blocking. A context that is done on entry fails the acquire even if
+ * the units are free.
+ *
+ * <p>Memory consistency effects: actions before a {@code release} happen-before an acquire that
+ * takes any of the units it released returns.
+ *
+ * <p>Go: {@code NewWeighted(n)} is the constructor, {@code Acquire(ctx, n)} throws {@code
+ * ctx.err()} instead of returning it, and releasing more than held throws {@link
+ * IllegalStateException} with Go's text ({@code "semaphore: released more than held"}). {@link
+ * #acquire(long)} is the uncancellable form, interruptible as Java expects.
+ *
+ * {@snippet :
+ * WeightedSemaphore sem = new WeightedSemaphore(Runtime.getRuntime().availableProcessors());
+ * for (Task task : tasks) {
+ *   sem.acquire(ctx, 1);            // at most N tasks run at once
+ *   Go.go(() -> {
+ *     try { task.run(); } finally { sem.release(1); }
+ *   });
+ * }
+ * }
+ */
+public final class WeightedSemaphore {
+
+  /*
+   * Implementation notes.
+   *
+   * Go's algorithm on Runnel's Waiter: size, cur and a FIFO queue of waiting nodes, guarded by a
+   * short lock. A grant (release, or a cancelled head leaving) completes the nodes at the head that
+   * fit, in order, adding their n to cur in the same critical section, and stops at the first that
+   * does not fit. A waiter that gives up wins its Waiter CAS first, so no grant can complete it
+   * after that; it then unlinks itself under the lock and, since it may have been the head that
+   * blocked others, runs the grant loop. A node whose CAS was lost to a canceller is skipped (and
+   * unlinked) by a granter that meets it first.
+   * Invariant (under the lock): 0 <= cur <= size; a live node at the head does not fit.
+   */
+
+  /** What a granted waiter's await returns. */
+  private static final Object GRANTED = new Object();
+
+  private final long size;
+  private final Lock lock = new Lock();
+
+  // Guarded by lock.
+  private long cur;
+  private Node head;
+  private Node tail;
+
+  /**
+   * Creates a semaphore of {@code n} units, all free: Go's {@code NewWeighted(n)}.
+   *
+   * @param n the size
+   */
+  public WeightedSemaphore(long n) {
+    this.size = n;
+  }
+
+  /**
+   * Acquires {@code n} units, waiting until they are free and every earlier request is served,
+   * or until {@code ctx} is done: Go's {@code Acquire(ctx, n)}.
+   *
+   * @param ctx the context whose cancellation ends the wait
+   * @param n the weight
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done on
+   *     entry or before the units were granted; the semaphore is then as it was
+   * @throws InterruptedException if interrupted on entry or while waiting; the semaphore is then
+   *     as it was
+   */
+  public void acquire(Context ctx, long n) throws InterruptedException {
+    CancelScope scope = CancelScope.enter(ctx);
+    if (acquire(n, scope) == Waiter.CONTEXT_DONE) {
+      throw CancelScope.cancelled(ctx);
+    }
+  }
+
+  /**
+   * Acquires {@code n} units, waiting as long as it takes: {@code Acquire(context.Background(),
+   * n)}. A request larger than the size never returns normally.
+   *
+   * @param n the weight
+   * @throws InterruptedException if interrupted on entry or while waiting; the semaphore is then
+   *     as it was
+   */
+  public void acquire(long n) throws InterruptedException {
+    acquire(n, null);
+  }
+
+  private Object acquire(long n, CancelScope scope) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Node node;
+    lock.lock();
+    try {
+      if (size - cur >= n && firstLiveLocked() == null) {
+        cur += n;
+        return GRANTED;
+      }
+      node = new Node(this, n);
+      if (n <= size) { // a larger request can never be granted: it only waits to be cancelled
+        link(node);
+      }
+    } finally {
+      lock.unlock();
+    }
+    Object r = node.await(Long.MAX_VALUE, true, scope);
+    if (r == GRANTED) {
+      return r;
+    }
+    Node woken;
+    lock.lock();
+    try {
+      unlink(node);
+      woken = grantLocked(); // we may have been the head that blocked the others
+    } finally {
+      lock.unlock();
+    }
+    wakeAll(woken);
+    if (r == Waiter.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return r;
+  }
+
+  /**
+   * Acquires {@code n} units if they are free and nobody is waiting: Go's {@code TryAcquire(n)}.
+   *
+   * @param n the weight
+   * @return true if acquired; false leaves the semaphore as it was
+   */
+  public boolean tryAcquire(long n) {
+    lock.lock();
+    try {
+      if (size - cur >= n && firstLiveLocked() == null) {
+        cur += n;
+        return true;
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Releases {@code n} units and wakes the waiters at the head that now fit: Go's {@code
+   * Release(n)}.
+   *
+   * @param n the weight
+   * @throws IllegalStateException {@code "semaphore: released more than held"} if that would make
+   *     the units in use negative; the semaphore is then as it was
+   */
+  public void release(long n) {
+    Node woken;
+    lock.lock();
+    try {
+      if (cur - n < 0) {
+        throw new IllegalStateException("semaphore: released more than held");
+      }
+      cur -= n;
+      woken = grantLocked();
+    } finally {
+      lock.unlock();
+    }
+    wakeAll(woken);
+  }
+
+  /**
+   * The units in use, a snapshot.
+   *
+   * @return the units acquired and not yet released
+   */
+  public long inUse() {
+    lock.lock();
+    try {
+      return cur;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The size given at construction.
+   *
+   * @return the total number of units
+   */
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      int waiting = 0;
+      for (Node n = head; n != null; n = n.next) {
+        waiting++;
+      }
+      return "WeightedSemaphore[" + cur + "/" + size + " in use, " + waiting + " waiting]";
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- queue, lock held
+
+  /** Drops cancelled nodes at the head; returns the first live one, or null. */
+  private Node firstLiveLocked() {
+    Node h;
+    while ((h = head) != null && !h.isWaiting()) {
+      unlink(h);
+    }
+    return h;
+  }
+
+  /**
+   * Grants the live nodes at the head that fit, in order; returns them, linked through {@code
+   * next} (they are off the queue), to wake after unlocking.
+   */
+  private Node grantLocked() {
+    Node woken = null;
+    for (Node h; (h = firstLiveLocked()) != null && size - cur >= h.n; ) {
+      unlink(h);
+      if (h.tryComplete(GRANTED)) {
+        cur += h.n;
+        h.next = woken;
+        woken = h;
+      }
+    }
+    return woken;
+  }
+
+  private static void wakeAll(Node woken) {
+    while (woken != null) {
+      Node next = woken.next;
+      woken.next = null;
+      woken.wake();
+      woken = next;
+    }
+  }
+
+  private void link(Node n) {
+    n.linked = true;
+    n.prev = tail;
+    if (tail == null) {
+      head = n;
+    } else {
+      tail.next = n;
+    }
+    tail = n;
+  }
+
+  private void unlink(Node n) {
+    if (!n.linked) {
+      return;
+    }
+    n.linked = false;
+    if (n.prev == null) {
+      head = n.next;
+    } else {
+      n.prev.next = n.next;
+    }
+    if (n.next == null) {
+      tail = n.prev;
+    } else {
+      n.next.prev = n.prev;
+    }
+    n.prev = n.next = null;
+  }
+
+  /** The semaphore's short lock. */
+  private static final class Lock extends ShortLock {}
+
+  /** One waiting acquire. */
+  private static final class Node extends Waiter {
+    private final WeightedSemaphore owner;
+    private final long n;
+    private Node prev;
+    private Node next;
+    private boolean linked;
+
+    Node(WeightedSemaphore owner, long n) {
+      this.owner = owner;
+      this.n = n;
+    }
+
+    @Override
+    public WaitReason reason() {
+      return WaitReason.SEMACQUIRE;
+    }
+
+    @Override
+    public Object waitingOn() {
+      return owner;
+    }
+  }
+}
