@@ -24,6 +24,17 @@ public final class DeadlineExceededException extends CancellationException {
     super("context deadline exceeded");
   }
 
+  /**
+   * Creates the error with another message: a wait that refuses to start because it could not
+   * finish before the deadline (the rate limiter's {@code "rate: Wait(n=1) would exceed context
+   * deadline"}).
+   *
+   * @param message the message
+   */
+  public DeadlineExceededException(String message) {
+    super(message);
+  }
+
   /** No stack trace: see the class documentation. */
   @Override
   public Throwable fillInStackTrace() {
