@@ -5,7 +5,7 @@
 # Four suites: channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2,
 # BlockedGoroutines ~5), sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2),
 # time (about 13 minutes: JMH ~8 for ContextBenchmark and TimerBenchmark, Go ~4, TimerMemory
-# and Go's timer memory ~1) and xsync (about 11 minutes: JMH ~8, Go ~3); SUITE=all runs all four.
+# and Go's timer memory ~1) and xsync (about 12 minutes: JMH ~8, Go ~4); SUITE=all runs all four.
 #
 #   bench/run-vs-go.sh                    the channel suite, with the defaults below
 #   SUITE=sync bench/run-vs-go.sh         Mutex, RWMutex, WaitGroup, SyncMap, Pool against Go's sync
