@@ -2,10 +2,10 @@
 # Runnel against Go: runs the JMH benchmarks (Runnel beside the JDK and jox), the same workloads in
 # Go (bench/go), and the main programs (BlockedGoroutines; MutexStarvation and RWMutexStarvation;
 # TimerMemory), then prints a summary. Raw output goes to bench/results/<UTC time>/ (git-ignored).
-# Three suites: channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2,
-# BlockedGoroutines ~5), sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2) and
+# Four suites: channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2,
+# BlockedGoroutines ~5), sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2),
 # time (about 13 minutes: JMH ~8 for ContextBenchmark and TimerBenchmark, Go ~4, TimerMemory
-# and Go's timer memory ~1); SUITE=all runs all three.
+# and Go's timer memory ~1) and xsync (about 12 minutes: JMH ~8, Go ~4); SUITE=all runs all four.
 #
 #   bench/run-vs-go.sh                    the channel suite, with the defaults below
 #   SUITE=sync bench/run-vs-go.sh         Mutex, RWMutex, WaitGroup, SyncMap, Pool against Go's sync
@@ -15,11 +15,22 @@
 #                                         stopped, their heap; time.After in a select loop)
 #                                         against Go's context and time and the JDK's
 #                                         CompletableFuture and ScheduledThreadPoolExecutor
+#   SUITE=xsync bench/run-vs-go.sh        WeightedSemaphore (uncontended; 16 goroutines on 4
+#                                         units), SingleFlight (100 callers of one key), RateLimiter
+#                                         (allow at 10^9/s and 1000/s, alone and 8 goroutines),
+#                                         ErrGroup (100,000 tasks, limit 8) against
+#                                         golang.org/x/sync, golang.org/x/time/rate and Go's
+#                                         channel idioms, and the JDK's Semaphore, CompletableFuture
+#                                         in a ConcurrentHashMap, virtual-thread executor, Guava's
+#                                         RateLimiter and Bucket4j. Go's x/sync and x/time come
+#                                         from Debian's golang-golang-x-sync-dev and
+#                                         golang-golang-x-time-dev if installed (offline), else
+#                                         from the module proxy.
 #   JMH_ARGS="-f 2 -wi 5 -i 10" bench/run-vs-go.sh
 #   SKIP_JMH=1 SKIP_BLOCKED=1 bench/run-vs-go.sh     only the Go side
 #
 # Settings (environment):
-#   SUITE         channels, sync, time or all  (default: channels)
+#   SUITE         channels, sync, time, xsync or all  (default: channels)
 #   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s)
 #   JMH_REGEX     benchmarks to run      (default: the suite's JMH benchmarks)
 #   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's)
@@ -40,12 +51,15 @@ SUITE=${SUITE:-channels}
 CHANNEL_JMH='PingPong|BufferedChannel|Select'
 SYNC_JMH='Mutex|WaitGroup|SyncMap|Pool'
 TIME_JMH='Context|Timer'
+XSYNC_JMH='WeightedSemaphore|SingleFlight|RateLimiter|ErrGroup'
 case "$SUITE" in
   channels) SUITE_JMH=$CHANNEL_JMH; GO_WORKLOADS=channels; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
   sync) SUITE_JMH=$SYNC_JMH; GO_WORKLOADS=mutex,waitgroup,syncmap,pool; SKIP_BLOCKED=1; SKIP_TIMERMEM=1 ;;
   time) SUITE_JMH=$TIME_JMH; GO_WORKLOADS=context,timers; SKIP_BLOCKED=1; SKIP_STARVATION=1 ;;
-  all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH|$TIME_JMH"; GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool,context,timers ;;
-  *) echo "SUITE must be channels, sync, time or all, not '$SUITE'" >&2; exit 2 ;;
+  xsync) SUITE_JMH=$XSYNC_JMH; GO_WORKLOADS=xsync; SKIP_BLOCKED=1; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
+  all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH|$TIME_JMH|$XSYNC_JMH"
+       GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool,context,timers,xsync ;;
+  *) echo "SUITE must be channels, sync, time, xsync or all, not '$SUITE'" >&2; exit 2 ;;
 esac
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
 JMH_REGEX=${JMH_REGEX:-dev.runnel.bench.($SUITE_JMH)Benchmark}
@@ -117,7 +131,23 @@ fi
 # ---- (d) Go
 if [[ -z "${SKIP_GO:-}" ]]; then
   log "Go: $GO_ARGS"
-  (cd "$BENCH/go" && go build -o bin/runnelbench .)
+  # golang.org/x/sync and x/time: Debian's sources if installed (works offline, through an
+  # alternate go.mod with replace directives, kept with the results), else the module proxy
+  DEB_X=/usr/share/gocode/src/golang.org/x
+  if [[ -f "$DEB_X/sync/errgroup/errgroup.go" && -f "$DEB_X/time/rate/rate.go" ]]; then
+    echo "Go modules: golang.org/x/sync and x/time from $DEB_X (Debian packages)"
+    cp "$BENCH/go/go.mod" "$OUT/go.offline.mod"
+    (cd "$BENCH/go" &&
+      go mod edit -modfile="$OUT/go.offline.mod" -replace golang.org/x/sync="$DEB_X/sync" \
+        -replace golang.org/x/time="$DEB_X/time" &&
+      GOFLAGS=-mod=mod go build -modfile="$OUT/go.offline.mod" -o bin/runnelbench .)
+  else
+    echo "Go modules: golang.org/x/sync and x/time from the module proxy"
+    (cd "$BENCH/go" && GOFLAGS=-mod=mod go build -o bin/runnelbench .) || {
+      echo "cannot get golang.org/x/sync and x/time: offline, install golang-golang-x-sync-dev and golang-golang-x-time-dev" >&2
+      exit 1
+    }
+  fi
   # shellcheck disable=SC2086
   "$BENCH/go/bin/runnelbench" -workload "$GO_WORKLOADS" $GO_ARGS 2>&1 | tee "$OUT/go.txt"
   if [[ -z "${SKIP_STARVATION:-}" ]]; then
@@ -166,15 +196,20 @@ fi
 {
   echo "Runnel vs Go: $(date -u), $(nproc) CPUs, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [[ -f "$OUT/jmh.txt" ]]; then
-    echo; echo "Java (JMH; ns/op = per round trip, lock/unlock, goroutine, lookup, receive, timer or select;"
-    echo "us/op = per cancel of a 10,000-child tree; ops/s = messages or operations per second):"
+    echo; echo "Java (JMH; ns/op = per round trip, lock/unlock, goroutine, lookup, receive, timer, select,"
+    echo "acquire/release, singleflight caller, allow call or errgroup task; us/op = per cancel of a"
+    echo "10,000-child tree; ops/s = messages or operations per second):"
     awk '/^Benchmark +(Mode|\()/ {t=""; on=1} on && (/^Benchmark result/ || NF == 0) {on=0}
          on {t=t $0 "\n"} END {printf "%s", t}' "$OUT/jmh.txt"
+    # SingleFlightBenchmark's flights per invocation, RateLimiterBenchmark's allowed fraction
+    awk '/^# Benchmark: / {b=$3} /^# Parameters: / {p=" " substr($0, 15)} /^# Benchmark: / {p=""}
+         /^(flights per invocation|allowed: )/ {sub(/^dev\.runnel\.bench\./, "", b); print "  " b p ": " $0}' "$OUT/jmh.txt"
   fi
   if [[ -f "$OUT/go.txt" ]]; then
     echo; echo "Go (median of measured iterations; Go's target for ping-pong: 279 ns; Go 1.19's for cancel10k:"
     echo "860 us, cancel10kWaiters: 6400 us; timermem: bytes per live timer, both kinds queued in Go 1.19):"
     grep '^RESULT' "$OUT/go.txt" | sed 's/^RESULT /  /'
+    grep -E '^(singleflight: |rate allow .*: allowed)' "$OUT/go.txt" | sed 's/^/  /' || true
   fi
   if [[ -f "$OUT/blocked.txt" ]]; then
     echo; echo "Blocked goroutines (Java):"

@@ -6,8 +6,13 @@
 // LIST is comma-separated: pingpong, buffered, select, blocked (the channel workloads; "channels"
 // is the first three), mutex, starvation, rwmutex, waitgroup, syncmap, pool (the sync
 // workloads, all six of them "sync"), and context, timers, timermem (the context and time
-// workloads; "time" is context and timers); "all" is everything. blocked and timermem measure
-// memory and are best run alone, each in a fresh process.
+// workloads; "time" is context and timers), and semaphore, singleflight, ratelimit, errgroup
+// (golang.org/x/sync and golang.org/x/time/rate; "xsync" is all four); "all" is everything.
+// blocked and timermem measure memory and are best run alone, each in a fresh process.
+//
+// The x/sync and x/time modules come from the module proxy (GOFLAGS=-mod=mod fills go.sum), or
+// offline from Debian's golang-golang-x-sync-dev and golang-golang-x-time-dev through an
+// alternate go.mod with replace directives: ../run-vs-go.sh does either.
 //
 // Like JMH, each measurement is warm-up iterations then measured iterations, each iteration
 // repeating a batch (start the goroutines, move the batch's messages, wait for them) until the
@@ -27,6 +32,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/sync/singleflight"
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -55,10 +65,22 @@ const (
 	timersStarted   = 1_000_000 // TimerBenchmark.TIMERS
 	afterSelects    = 100_000   // TimerBenchmark.SELECTS
 	afterRoundTrips = 10_000    // TimerBenchmark.ROUND_TRIPS
+
+	semPermits         = 4       // WeightedSemaphoreBenchmark.PERMITS
+	semAcquires        = 100_000 // WeightedSemaphoreBenchmark.ACQUIRES
+	semGoroutines      = 16      // WeightedSemaphoreBenchmark.goroutines
+	semUncontendedOps  = 100_000 // acquire/release pairs per batch (JMH times them one by one)
+	sfCallers          = 100     // SingleFlightBenchmark.CALLERS
+	rateBurst          = 100     // RateLimiterBenchmark.BURST
+	rateGoroutines     = 8       // RateLimiterBenchmark.GOROUTINES
+	rateCalls          = 100_000 // RateLimiterBenchmark.CALLS
+	rateUncontendedOps = 100_000 // Allow calls per batch (JMH times them one by one)
+	errgroupTasks      = 100_000 // ErrGroupBenchmark.TASKS
+	errgroupLimit      = 8       // ErrGroupBenchmark.LIMIT
 )
 
 var (
-	workload   = flag.String("workload", "all", "all, channels, sync, time, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool, context, timers, timermem")
+	workload   = flag.String("workload", "all", "all, channels, sync, time, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool, context, timers, timermem, xsync, semaphore, singleflight, ratelimit, errgroup")
 	warmups    = flag.Int("wi", 3, "warm-up iterations")
 	iterations = flag.Int("i", 5, "measured iterations")
 	warmupTime = flag.Duration("w", 2*time.Second, "warm-up iteration time")
@@ -85,6 +107,7 @@ func main() {
 	channels := all || chosen["channels"]
 	syncs := all || chosen["sync"]
 	times := all || chosen["time"]
+	xsync := all || chosen["xsync"]
 	ran := false
 	if channels || chosen["pingpong"] {
 		ran = true
@@ -171,6 +194,45 @@ func main() {
 	if all || chosen["timermem"] {
 		ran = true
 		timerMemory(*timersN, *rounds, *timerKind)
+	}
+	if xsync || chosen["semaphore"] {
+		ran = true
+		latency("semaphore uncontended", "acquire-release", semUncontendedOps, weightedUncontended)
+		latency("chan sem uncontended", "acquire-release", semUncontendedOps, chanSemUncontended)
+		for _, yield := range []bool{true, false} {
+			yield := yield
+			hold := map[bool]string{true: "yield", false: "none"}[yield]
+			throughput(fmt.Sprintf("semaphore %dg size=%d %s", semGoroutines, semPermits, hold), "ops", semAcquires,
+				func() { weightedContended(semGoroutines, yield) })
+			throughput(fmt.Sprintf("chan sem %dg size=%d %s", semGoroutines, semPermits, hold), "ops", semAcquires,
+				func() { chanSemContended(semGoroutines, yield) })
+		}
+	}
+	if xsync || chosen["singleflight"] {
+		ran = true
+		sfFlights, sfRounds = 0, 0
+		latency(fmt.Sprintf("singleflight %d callers", sfCallers), "caller", sfCallers, singleFlightRound)
+		fmt.Printf("singleflight: %.3f flights per round of %d callers\n", float64(sfFlights)/float64(sfRounds), sfCallers)
+	}
+	if xsync || chosen["ratelimit"] {
+		ran = true
+		for _, perSecond := range []float64{1e9, 1000} {
+			lim := rate.NewLimiter(rate.Limit(perSecond), rateBurst)
+			latency(fmt.Sprintf("rate allow %g/s", perSecond), "call", rateUncontendedOps,
+				func() { rateUncontended(lim) })
+			var allowed, calls int64
+			throughput(fmt.Sprintf("rate allow %g/s %dg", perSecond, rateGoroutines), "calls", rateCalls,
+				func() { rateContended(lim, &allowed, &calls) })
+			fmt.Printf("rate allow %g/s %dg: allowed %.4f of %d calls\n", perSecond, rateGoroutines,
+				float64(allowed)/float64(calls), calls)
+		}
+	}
+	if xsync || chosen["errgroup"] {
+		ran = true
+		latency(fmt.Sprintf("errgroup limit=%d 100k", errgroupLimit), "task", errgroupTasks,
+			func() { errGroupTasks(errgroupLimit) })
+		latency(fmt.Sprintf("chan sem+wg limit=%d 100k", errgroupLimit), "task", errgroupTasks, chanSemTasks)
+		latency("errgroup nolimit 100k", "task", errgroupTasks, func() { errGroupTasks(-1) })
 	}
 	if !ran {
 		fmt.Fprintln(os.Stderr, "unknown workload", *workload)
@@ -949,6 +1011,183 @@ func timerMemory(n, rounds int, kind string) {
 			"timermem "+k.name, bytes[0], median(bytes))
 		fmt.Printf("RESULT %-28s %12.1f ns/timer start, %.1f ns/timer stop (median)\n",
 			"timermem "+k.name+" time", median(startNs), median(stopNs))
+	}
+}
+
+// ---------------------------------------------------------------- x/sync and x/time workloads
+//
+// The same workloads as WeightedSemaphoreBenchmark, SingleFlightBenchmark, RateLimiterBenchmark
+// and ErrGroupBenchmark, on golang.org/x/sync (semaphore, singleflight, errgroup) and
+// golang.org/x/time/rate, beside the standard library's idiom where there is one (a buffered
+// channel as a semaphore; a buffered channel and a WaitGroup as a bounded group). The Java
+// side's LongAdder is an atomic.Int64 here.
+
+var (
+	xsyncCtx   = context.Background()
+	uncontSem  = semaphore.NewWeighted(semPermits)
+	uncontChan = make(chan struct{}, semPermits)
+)
+
+// weightedUncontended: one goroutine acquires and releases one unit of a semaphore of 4.
+func weightedUncontended() {
+	for i := 0; i < semUncontendedOps; i++ {
+		if err := uncontSem.Acquire(xsyncCtx, 1); err != nil {
+			panic(err)
+		}
+		uncontSem.Release(1)
+	}
+}
+
+// chanSemUncontended: the same with a buffered channel of 4 as the semaphore.
+func chanSemUncontended() {
+	for i := 0; i < semUncontendedOps; i++ {
+		uncontChan <- struct{}{}
+		<-uncontChan
+	}
+}
+
+// semContended: goroutines share a new semaphore of 4 units, each doing its share of the
+// acquire/release pairs; they start together. With yield, a holder calls runtime.Gosched before
+// releasing, so the others run and queue (without it, on fewer cores than units, no acquire
+// waits); as WeightedSemaphoreBenchmark's hold=yield and hold=none.
+func semContended(goroutines int, yield bool, acquire func(), release func()) {
+	perWorker := semAcquires / goroutines
+	var started, wg sync.WaitGroup
+	started.Add(goroutines)
+	wg.Add(goroutines)
+	for g := 0; g < goroutines; g++ {
+		go func() {
+			defer wg.Done()
+			started.Done()
+			started.Wait()
+			for i := 0; i < perWorker; i++ {
+				acquire()
+				if yield {
+					runtime.Gosched()
+				}
+				release()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func weightedContended(goroutines int, yield bool) {
+	sem := semaphore.NewWeighted(semPermits)
+	semContended(goroutines, yield, func() {
+		if err := sem.Acquire(xsyncCtx, 1); err != nil {
+			panic(err)
+		}
+	}, func() { sem.Release(1) })
+}
+
+func chanSemContended(goroutines int, yield bool) {
+	sem := make(chan struct{}, semPermits)
+	semContended(goroutines, yield, func() { sem <- struct{}{} }, func() { <-sem })
+}
+
+var (
+	sfGroup   singleflight.Group
+	sfValue   any = 1_000_001
+	sfFlights int64
+	sfRounds  int64
+)
+
+// singleFlightRound: 100 goroutines count themselves into arrived and call Do for one key; the
+// function (run by the first) waits until all have arrived, so the others find its flight and
+// wait for it. A late caller that misses the flight runs one of its own (counted in sfFlights).
+func singleFlightRound() {
+	var arrived, done sync.WaitGroup
+	arrived.Add(sfCallers)
+	done.Add(sfCallers)
+	fn := func() (any, error) {
+		atomic.AddInt64(&sfFlights, 1)
+		arrived.Wait()
+		return sfValue, nil
+	}
+	for i := 0; i < sfCallers; i++ {
+		go func() {
+			defer done.Done()
+			arrived.Done()
+			if v, _, _ := sfGroup.Do("key", fn); v != sfValue {
+				panic("wrong value")
+			}
+		}()
+	}
+	done.Wait()
+	sfRounds++
+}
+
+// rateUncontended: one goroutine calls Allow.
+func rateUncontended(lim *rate.Limiter) {
+	for i := 0; i < rateUncontendedOps; i++ {
+		lim.Allow()
+	}
+}
+
+// rateContended: 8 goroutines share the limiter and make rateCalls calls between them; allowed
+// and calls count the outcome.
+func rateContended(lim *rate.Limiter, allowed, calls *int64) {
+	perWorker := rateCalls / rateGoroutines
+	var started, wg sync.WaitGroup
+	started.Add(rateGoroutines)
+	wg.Add(rateGoroutines)
+	for g := 0; g < rateGoroutines; g++ {
+		go func() {
+			defer wg.Done()
+			started.Done()
+			started.Wait()
+			n := 0
+			for i := 0; i < perWorker; i++ {
+				if lim.Allow() {
+					n++
+				}
+			}
+			atomic.AddInt64(allowed, int64(n))
+			atomic.AddInt64(calls, int64(perWorker))
+		}()
+	}
+	wg.Wait()
+}
+
+// errGroupTasks: 100,000 tiny tasks through an errgroup, limit 8 (or none if limit < 0).
+func errGroupTasks(limit int) {
+	var counter atomic.Int64
+	var g errgroup.Group
+	g.SetLimit(limit)
+	for i := 0; i < errgroupTasks; i++ {
+		g.Go(func() error {
+			counter.Add(1)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		panic(err)
+	}
+	if counter.Load() != errgroupTasks {
+		panic("lost tasks")
+	}
+}
+
+// chanSemTasks: the standard-library idiom: a buffered channel of 8 as the limit, a WaitGroup.
+func chanSemTasks() {
+	var counter atomic.Int64
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, errgroupLimit)
+	for i := 0; i < errgroupTasks; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() {
+				<-sem
+				wg.Done()
+			}()
+			counter.Add(1)
+		}()
+	}
+	wg.Wait()
+	if counter.Load() != errgroupTasks {
+		panic("lost tasks")
 	}
 }
 
