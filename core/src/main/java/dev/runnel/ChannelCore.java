@@ -358,17 +358,7 @@ final class ChannelCore extends ShortLock {
    */
   private Object awaitNode(WaitNode node, long deadline, CancelScope scope)
       throws InterruptedException {
-    Object t;
-    if (scope == null) {
-      t = probe().await(node, deadline);
-    } else {
-      Object registration = scope.watch(node);
-      try {
-        t = probe().await(node, deadline);
-      } finally {
-        scope.unwatch(registration);
-      }
-    }
+    Object t = probe().await(node, deadline, scope);
     if (t == node) {
       return node.item;
     }

@@ -54,4 +54,24 @@ public final class HandOffProbe {
     }
     return t != null ? t : waiter.await(deadline, true);
   }
+
+  /**
+   * As {@link #await(Waiter, long)}, also ending when {@code scope} is cancelled.
+   *
+   * @param waiter the current thread's waiter, already published
+   * @param deadline as for {@link Waiter#await}
+   * @param scope a context's scope, or null
+   * @return as for {@link #await(Waiter, long)}, or {@link Waiter#CONTEXT_DONE}
+   */
+  public Object await(Waiter waiter, long deadline, CancelScope scope) {
+    if (scope == null) {
+      return await(waiter, deadline);
+    }
+    Object registration = scope.watch(waiter);
+    try {
+      return await(waiter, deadline);
+    } finally {
+      scope.unwatch(registration);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.runnel.semaphore;
 
 import dev.runnel.context.Context;
 import dev.runnel.internal.CancelScope;
+import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.ShortLock;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
@@ -64,6 +65,8 @@ public final class WeightedSemaphore {
 
   private final long size;
   private final Lock lock = new Lock();
+  /** Spin-then-yield before parking while grants come quickly (ADR 0004). */
+  private final HandOffProbe probe = new HandOffProbe();
 
   // Guarded by lock.
   private long cur;
@@ -127,7 +130,7 @@ public final class WeightedSemaphore {
     } finally {
       lock.unlock();
     }
-    Object r = node.await(Long.MAX_VALUE, true, scope);
+    Object r = probe.await(node, Long.MAX_VALUE, scope);
     if (r == GRANTED) {
       return r;
     }

@@ -4,6 +4,8 @@ import dev.runnel.Channel;
 import dev.runnel.Go;
 import dev.runnel.ReceiveChannel;
 import dev.runnel.context.Context;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,13 +100,16 @@ public final class SingleFlight<K, V> {
   public Result<V> call(Context ctx, K key, Callable<V> fn)
       throws InterruptedException, ExecutionException {
     Objects.requireNonNull(fn, "fn");
-    Flight<V> mine = new Flight<>();
-    Flight<V> flight = join(key, mine);
-    if (flight == mine) {
-      run(key, mine, fn);
-    } else {
-      flight.done.receive(ctx);
+    Flight<V> flight = joinExisting(key);
+    if (flight == null) {
+      Flight<V> mine = new Flight<>();
+      flight = installOrJoin(key, mine);
+      if (flight == null) {
+        run(key, mine, fn);
+        return mine.result();
+      }
     }
+    flight.done.receive(ctx);
     return flight.result();
   }
 
@@ -120,15 +125,18 @@ public final class SingleFlight<K, V> {
   public ReceiveChannel<Outcome<V>> callAsync(K key, Callable<V> fn) {
     Objects.requireNonNull(fn, "fn");
     Channel<Outcome<V>> out = Channel.make(1);
-    Flight<V> mine = new Flight<>();
-    Flight<V> flight = join(key, mine);
     Go.go(
         () -> {
-          if (flight == mine) {
-            run(key, mine, fn);
-          } else {
-            flight.done.receive();
+          Flight<V> flight = joinExisting(key);
+          if (flight == null) {
+            Flight<V> mine = new Flight<>();
+            flight = installOrJoin(key, mine);
+            if (flight == null) {
+              run(key, mine, fn);
+              flight = mine;
+            }
           }
+          flight.done.receive();
           out.send(flight.outcome());
           out.close();
         });
@@ -146,17 +154,28 @@ public final class SingleFlight<K, V> {
     flights.remove(key);
   }
 
-  /** Registers as a duplicate of the flight for {@code key}, or installs {@code mine}. */
-  private Flight<V> join(K key, Flight<V> mine) {
-    return flights.compute(
-        key,
-        (k, current) -> {
-          if (current == null) {
-            return mine;
-          }
-          current.duplicates++; // under the map's lock for this key: exact, see run
-          return current;
-        });
+  /** The fast path of a duplicate: the flight for {@code key}, joined; or null. */
+  private Flight<V> joinExisting(K key) {
+    Flight<V> f = flights.get(key);
+    return f != null && f.join() ? f : null;
+  }
+
+  /**
+   * Installs {@code mine} for {@code key} (returns null: the caller leads it), or joins the flight
+   * there. A flight that stopped taking duplicates (its function returned) is dropped from the map
+   * and the caller tries again, so it starts a new flight, as a caller after the end would.
+   */
+  private Flight<V> installOrJoin(K key, Flight<V> mine) {
+    for (; ; ) {
+      Flight<V> f = flights.putIfAbsent(key, mine);
+      if (f == null) {
+        return null;
+      }
+      if (f.join()) {
+        return f;
+      }
+      flights.remove(key, f);
+    }
   }
 
   private void run(K key, Flight<V> flight, Callable<V> fn) {
@@ -165,19 +184,57 @@ public final class SingleFlight<K, V> {
     } catch (Exception | Error e) {
       flight.error = e;
     } finally {
-      // Leaving the map under its lock for the key fixes the duplicate count: none can join after.
-      flights.compute(key, (k, current) -> current == flight ? null : current);
+      flight.closeJoins(); // fixes the duplicate count before anyone can read it
+      flights.remove(key, flight);
       flight.done.close();
     }
   }
 
-  /** One call in flight. Its fields are written before done is closed and read after. */
+  /**
+   * One call in flight. Its value and error are written before done is closed and read after.
+   *
+   * <p>joins counts the duplicates that joined, in its low bits; CLOSED is set by the leader once
+   * the function returned, after which no caller can join, so the count the leader and the
+   * waiters read after it is final.
+   */
   private static final class Flight<V> {
+    private static final int CLOSED = 1 << 31;
+    private static final VarHandle JOINS;
+
+    static {
+      try {
+        JOINS = MethodHandles.lookup().findVarHandle(Flight.class, "joins", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final Channel<Void> done = Channel.make();
-    /** Callers that joined; guarded by the map's lock for the key while the flight is in it. */
-    int duplicates;
+    private volatile int joins;
     V value;
     Throwable error;
+
+    /** Joins as a duplicate; false if the flight no longer takes any. */
+    boolean join() {
+      for (int j; ((j = joins) & CLOSED) == 0; ) {
+        if (JOINS.compareAndSet(this, j, j + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void closeJoins() {
+      for (int j; ((j = joins) & CLOSED) == 0; ) {
+        if (JOINS.compareAndSet(this, j, j | CLOSED)) {
+          return;
+        }
+      }
+    }
+
+    private boolean shared() {
+      return (joins & ~CLOSED) > 0;
+    }
 
     Result<V> result() throws ExecutionException {
       if (error instanceof Error panic) {
@@ -186,11 +243,11 @@ public final class SingleFlight<K, V> {
       if (error != null) {
         throw new ExecutionException(error);
       }
-      return new Result<>(value, duplicates > 0);
+      return new Result<>(value, shared());
     }
 
     Outcome<V> outcome() {
-      return new Outcome<>(value, error, duplicates > 0);
+      return new Outcome<>(value, error, shared());
     }
   }
 }
