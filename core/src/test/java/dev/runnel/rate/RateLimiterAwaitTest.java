@@ -296,7 +296,8 @@ class RateLimiterAwaitTest {
   @Test
   @Disabled(
       "BUG: follows the zero-limit burst bug (see"
-          + " RateLimiterTest.zeroLimitSpendsTokensNotTheBurst). Go's TestSetAfterZeroLimit: NewLimiter(0, 1), Allow true, Allow false, SetLimit(10),"
+          + " RateLimiterTest.zeroLimitSpendsTokensNotTheBurst). Go's TestSetAfterZeroLimit:"
+          + " NewLimiter(0, 1), Allow true, Allow false, SetLimit(10),"
           + " then Wait(1) returns nil after 100ms. Here awaitN throws IllegalArgumentException"
           + " \"rate: Wait(n=1) exceeds limiter's burst 0\"")
   void awaitAfterRaisingAZeroLimitWaitsForTheNewRate() throws Exception {
