@@ -27,8 +27,8 @@ import java.util.concurrent.CancellationException;
  *       <td>waits for them, or throws if the context would end first</td></tr>
  * </table>
  *
- * <p>The limit may be {@link #INF} (every event allowed, the burst ignored) or zero (only the
- * burst, once). {@link #setLimit} and {@link #setBurst} change the bucket at run time, keeping the
+ * <p>The bucket starts full. The limit may be {@link #INF} (every event allowed, the burst
+ * ignored) or zero (what is in the bucket, and nothing more until the limit is raised). {@link #setLimit} and {@link #setBurst} change the bucket at run time, keeping the
  * tokens accumulated so far. The {@code ...At(Instant)} forms take the time explicitly, for
  * deterministic use; the others read the limiter's {@link Clock}, which tests can make a {@link
  * dev.runnel.time.ManualClock}.
@@ -93,6 +93,7 @@ public final class RateLimiter {
   public RateLimiter(double perSecond, int burst, Clock clock) {
     this.limit = normalize(perSecond);
     this.burst = burst;
+    this.tokens = burst; // "initially full", whatever the rate (Go since golang/go#68541)
     this.clock = clock;
     this.time = Access.timeSource(clock);
     long n = time.nanoTime();
@@ -143,7 +144,8 @@ public final class RateLimiter {
   /**
    * Reserves one token: Go's {@code lim.Reserve()}.
    *
-   * @return the reservation; not OK only if the burst is below 1
+   * @return the reservation; not OK only if the burst is below 1 (with a zero limit and an empty
+   *     bucket it is OK with an infinite delay, as in Go)
    */
   public Reservation reserve() {
     return reserveAt(now(), 1, Long.MAX_VALUE);
@@ -210,7 +212,8 @@ public final class RateLimiter {
     long waitLimit = Long.MAX_VALUE;
     Optional<Instant> deadline = ctx.deadline();
     if (deadline.isPresent()) {
-      waitLimit = epochNanos(deadline.get()) - t;
+      long d = epochNanos(deadline.get());
+      waitLimit = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - t;
     }
     Reservation r = reserveAt(t, n, waitLimit);
     if (!r.isOk()) {
@@ -376,20 +379,14 @@ public final class RateLimiter {
       if (limit == INF) {
         return new Reservation(this, true, n, t, limit);
       }
-      if (limit == 0) {
-        boolean ok = burst >= n;
-        if (ok) {
-          burst -= n;
-        }
-        return new Reservation(this, ok, burst, t, limit);
-      }
       double left = advancedTokens(t) - n;
       long wait = left < 0 ? nanosFromTokens(-left) : 0;
       boolean ok = n <= burst && wait <= maxWaitNanos;
       if (!ok) {
         return new Reservation(this, false, 0, 0, limit);
       }
-      long timeToAct = t + wait;
+      long timeToAct =
+          wait == Long.MAX_VALUE || t > Long.MAX_VALUE - wait ? Long.MAX_VALUE : t + wait;
       last = t;
       tokens = left;
       lastEvent = timeToAct;
@@ -405,6 +402,9 @@ public final class RateLimiter {
     }
     mu.lock();
     try {
+      if (limit == INF) {
+        return; // Go: nothing to give back to an unlimited bucket
+      }
       double restore = r.tokens() - tokensFromNanos(lastEvent - r.timeToAct(), r.limit());
       if (restore <= 0) {
         return;
@@ -466,7 +466,15 @@ public final class RateLimiter {
     return epochOffset + time.nanoTime();
   }
 
+  /** Epoch nanoseconds of {@code t}, saturating beyond the years 1677 and 2262. */
   static long epochNanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), NANOS_PER_SECOND), t.getNano());
+    long seconds = t.getEpochSecond();
+    if (seconds >= Long.MAX_VALUE / NANOS_PER_SECOND) {
+      return Long.MAX_VALUE;
+    }
+    if (seconds <= Long.MIN_VALUE / NANOS_PER_SECOND) {
+      return Long.MIN_VALUE + 1;
+    }
+    return seconds * NANOS_PER_SECOND + t.getNano();
   }
 }

@@ -61,7 +61,7 @@ public final class Reservation {
   }
 
   Duration delayNanos(long t) {
-    if (!ok) {
+    if (!ok || timeToAct == Long.MAX_VALUE) { // never, or beyond what a long can count
       return RateLimiter.INF_DURATION;
     }
     long d = timeToAct - t;

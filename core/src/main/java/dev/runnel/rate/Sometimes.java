@@ -10,8 +10,9 @@ import java.time.Instant;
  * or when {@code interval} has passed since it last ran. Go's {@code rate.Sometimes}, for log
  * lines and metrics in hot paths.
  *
- * <p>With several settings, the action runs if any one of them says so; with none, it always
- * runs. The first call always runs it. Calls are serialized, the action included.
+ * <p>With several settings, the action runs if any one of them says so. The first call always
+ * runs it, so with none set it runs exactly once, as Go's zero {@code Sometimes}. Calls are
+ * serialized, the action included.
  *
  * <p>Memory consistency effects: a run of the action happens-before the next call returns.
  *

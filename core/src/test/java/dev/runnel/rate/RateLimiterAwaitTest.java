@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -280,10 +279,6 @@ class RateLimiterAwaitTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a context deadline past 2262 (epoch nanoseconds overflow) makes awaitN throw"
-          + " ArithmeticException from epochNanos. Go computes deadline.Sub(now), which"
-          + " saturates, and WaitN returns nil at once when the tokens are free")
   void aFarDeadlineIsNoLimit() throws InterruptedException {
     RateLimiter lim = new RateLimiter(10, 1, clock);
     try (CancelContext ctx =
@@ -294,12 +289,6 @@ class RateLimiterAwaitTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: follows the zero-limit burst bug (see"
-          + " RateLimiterTest.zeroLimitSpendsTokensNotTheBurst). Go's TestSetAfterZeroLimit:"
-          + " NewLimiter(0, 1), Allow true, Allow false, SetLimit(10),"
-          + " then Wait(1) returns nil after 100ms. Here awaitN throws IllegalArgumentException"
-          + " \"rate: Wait(n=1) exceeds limiter's burst 0\"")
   void awaitAfterRaisingAZeroLimitWaitsForTheNewRate() throws Exception {
     RateLimiter lim = new RateLimiter(0, 1, clock);
     assertThat(lim.allow()).isTrue();
