@@ -6,6 +6,8 @@ import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.ShortLock;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A semaphore with a weight per acquire: Go's {@code golang.org/x/sync/semaphore.Weighted}.
@@ -58,28 +60,51 @@ public final class WeightedSemaphore {
    * blocked others, runs the grant loop. A node whose CAS was lost to a canceller is skipped (and
    * unlinked) by a granter that meets it first.
    * Invariant (under the lock): 0 <= cur <= size; a live node at the head does not fit.
+   *
+   * Fast path: state packs cur with a QUEUED bit, set under the lock while the queue is not empty.
+   * With the bit clear, acquire, tryAcquire and release are one CAS on state, without the lock;
+   * with it set, they take the lock, so every change of cur while someone waits is seen by the
+   * grant loop. A goroutine that queues sets the bit and then runs the grant loop itself, which
+   * covers a fast release that changed cur just before the bit was set.
    */
 
   /** What a granted waiter's await returns. */
   private static final Object GRANTED = new Object();
+
+  /** Set in {@link #state} while the queue is not empty. */
+  private static final long QUEUED = 1L << 62;
+  /** The largest size: units in use must fit below the {@link #QUEUED} bit. */
+  private static final long MAX_SIZE = QUEUED - 1;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(WeightedSemaphore.class, "state", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final long size;
   private final Lock lock = new Lock();
   /** Spin-then-yield before parking while grants come quickly (ADR 0004). */
   private final HandOffProbe probe = new HandOffProbe();
 
+  /** Units in use (cur), plus {@link #QUEUED}; changed by CAS, and only under the lock if QUEUED. */
+  private volatile long state;
+
   // Guarded by lock.
-  private long cur;
   private Node head;
   private Node tail;
 
   /**
    * Creates a semaphore of {@code n} units, all free: Go's {@code NewWeighted(n)}.
    *
-   * @param n the size
+   * @param n the size; sizes above 2^62 - 1 are treated as 2^62 - 1
    */
   public WeightedSemaphore(long n) {
-    this.size = n;
+    this.size = Math.min(n, MAX_SIZE);
   }
 
   /**
@@ -116,25 +141,30 @@ public final class WeightedSemaphore {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
+    if (tryFast(n)) {
+      return GRANTED;
+    }
     Node node;
+    Node woken = null;
     lock.lock();
     try {
-      if (size - cur >= n && firstLiveLocked() == null) {
-        cur += n;
+      if (tryLocked(n)) {
         return GRANTED;
       }
       node = new Node(this, n);
       if (n <= size) { // a larger request can never be granted: it only waits to be cancelled
         link(node);
+        setQueued(true);
+        woken = grantLocked(); // a fast release may have come before QUEUED was set
       }
     } finally {
       lock.unlock();
     }
+    wakeAll(woken);
     Object r = probe.await(node, Long.MAX_VALUE, scope);
     if (r == GRANTED) {
       return r;
     }
-    Node woken;
     lock.lock();
     try {
       unlink(node);
@@ -156,16 +186,48 @@ public final class WeightedSemaphore {
    * @return true if acquired; false leaves the semaphore as it was
    */
   public boolean tryAcquire(long n) {
+    if (tryFast(n)) {
+      return true;
+    }
+    long s = state;
+    if ((s & QUEUED) == 0 && size - s < n) {
+      return false; // nobody waits and it does not fit: no need for the lock
+    }
+    Node woken;
+    boolean acquired;
     lock.lock();
     try {
-      if (size - cur >= n && firstLiveLocked() == null) {
-        cur += n;
-        return true;
-      }
-      return false;
+      acquired = tryLocked(n);
+      woken = grantLocked(); // dropping cancelled nodes may have emptied the queue
     } finally {
       lock.unlock();
     }
+    wakeAll(woken);
+    return acquired;
+  }
+
+  /** Takes {@code n} units by CAS while nobody is queued and they fit. */
+  private boolean tryFast(long n) {
+    for (long s = state; (s & QUEUED) == 0 && size - s >= n; s = state) {
+      if (STATE.compareAndSet(this, s, s + n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Lock held: takes {@code n} units if nobody live is queued and they fit. */
+  private boolean tryLocked(long n) {
+    if (firstLiveLocked() != null) {
+      return false;
+    }
+    setQueued(false); // only cancelled nodes were left
+    for (long s = state; size - (s & ~QUEUED) >= n; s = state) {
+      if (STATE.compareAndSet(this, s, s + n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -177,13 +239,25 @@ public final class WeightedSemaphore {
    *     the units in use negative; the semaphore is then as it was
    */
   public void release(long n) {
+    for (long s = state; (s & QUEUED) == 0; s = state) {
+      if (s - n < 0) {
+        throw new IllegalStateException("semaphore: released more than held");
+      }
+      if (STATE.compareAndSet(this, s, s - n)) {
+        return;
+      }
+    }
     Node woken;
     lock.lock();
     try {
-      if (cur - n < 0) {
-        throw new IllegalStateException("semaphore: released more than held");
+      for (long s = state; ; s = state) {
+        if ((s & ~QUEUED) - n < 0) {
+          throw new IllegalStateException("semaphore: released more than held");
+        }
+        if (STATE.compareAndSet(this, s, s - n)) {
+          break;
+        }
       }
-      cur -= n;
       woken = grantLocked();
     } finally {
       lock.unlock();
@@ -197,12 +271,7 @@ public final class WeightedSemaphore {
    * @return the units acquired and not yet released
    */
   public long inUse() {
-    lock.lock();
-    try {
-      return cur;
-    } finally {
-      lock.unlock();
-    }
+    return state & ~QUEUED;
   }
 
   /**
@@ -222,7 +291,7 @@ public final class WeightedSemaphore {
       for (Node n = head; n != null; n = n.next) {
         waiting++;
       }
-      return "WeightedSemaphore[" + cur + "/" + size + " in use, " + waiting + " waiting]";
+      return "WeightedSemaphore[" + inUse() + "/" + size + " in use, " + waiting + " waiting]";
     } finally {
       lock.unlock();
     }
@@ -245,15 +314,27 @@ public final class WeightedSemaphore {
    */
   private Node grantLocked() {
     Node woken = null;
-    for (Node h; (h = firstLiveLocked()) != null && size - cur >= h.n; ) {
+    for (Node h; (h = firstLiveLocked()) != null && size - inUse() >= h.n; ) {
       unlink(h);
       if (h.tryComplete(GRANTED)) {
-        cur += h.n;
+        STATE.getAndAdd(this, h.n); // QUEUED is set: no fast path changes state meanwhile
         h.next = woken;
         woken = h;
       }
     }
+    if (head == null) {
+      setQueued(false);
+    }
     return woken;
+  }
+
+  /** Lock held: sets or clears {@link #QUEUED}. */
+  private void setQueued(boolean queued) {
+    for (long s = state; ((s & QUEUED) != 0) != queued; s = state) {
+      if (STATE.compareAndSet(this, s, queued ? s | QUEUED : s & ~QUEUED)) {
+        return;
+      }
+    }
   }
 
   private static void wakeAll(Node woken) {
