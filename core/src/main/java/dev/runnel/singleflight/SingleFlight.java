@@ -47,7 +47,8 @@ public final class SingleFlight<K, V> {
    * What {@link #call} returns: Go's {@code v, err, shared}, without the error, which is thrown.
    *
    * @param value what {@code fn} returned
-   * @param shared whether the value was given to more than one caller
+   * @param shared whether other callers joined the flight (Go's {@code shared}), counting those
+   *     that stopped waiting
    * @param <V> the value type
    */
   public record Result<V>(V value, boolean shared) {}
@@ -181,6 +182,9 @@ public final class SingleFlight<K, V> {
   private void run(K key, Flight<V> flight, Callable<V> fn) {
     try {
       flight.value = fn.call();
+    } catch (InterruptedException e) {
+      flight.error = e;
+      Thread.currentThread().interrupt(); // the leader's own interrupt is not the waiters' to lose
     } catch (Exception | Error e) {
       flight.error = e;
     } finally {
