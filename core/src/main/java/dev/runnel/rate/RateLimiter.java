@@ -6,6 +6,8 @@ import dev.runnel.internal.Access;
 import dev.runnel.internal.TimeSource;
 import dev.runnel.sync.Mutex;
 import dev.runnel.time.Clock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -72,6 +74,21 @@ public final class RateLimiter {
   /** Long.MIN_VALUE: never, Go's zero time, so the first advance refills the bucket. */
   private long last = Long.MIN_VALUE;
   private long lastEvent = Long.MIN_VALUE;
+  /**
+   * A sequence lock over the fields above for allow's lock-free refusals: odd while a change is
+   * being written (always under mu), bumped once more when it is done.
+   */
+  private volatile int version;
+
+  private static final VarHandle VERSION;
+
+  static {
+    try {
+      VERSION = MethodHandles.lookup().findVarHandle(RateLimiter.class, "version", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * A limiter on the system clock: Go's {@code rate.NewLimiter(r, b)}.
@@ -135,8 +152,46 @@ public final class RateLimiter {
     return allowAt(epochNanos(t), n);
   }
 
+  /**
+   * reserveAt(t, n, 0).ok() without the reservation. A refusal changes nothing, so it is decided
+   * first without the lock, on a snapshot the version check proves consistent; only an event that
+   * may be allowed takes the lock.
+   */
   private boolean allowAt(long t, int n) {
-    return reserveAt(t, n, 0).isOk();
+    int v = (int) VERSION.getAcquire(this);
+    if ((v & 1) == 0) {
+      double l = limit;
+      int b = burst;
+      double tok = tokens;
+      long at = last;
+      VarHandle.loadLoadFence(); // the field reads above stay before the second version read
+      if ((int) VERSION.getAcquire(this) == v && l != INF && !fits(advanced(tok, at, l, b, t) - n, n, b, l)) {
+        return false;
+      }
+    }
+    mu.lock();
+    try {
+      if (limit == INF) {
+        return true;
+      }
+      double left = advancedTokens(t) - n;
+      if (!fits(left, n, burst, limit)) {
+        return false;
+      }
+      beginWrite();
+      last = t;
+      tokens = left;
+      lastEvent = t;
+      endWrite();
+      return true;
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Whether an event leaving {@code left} tokens may happen now (no wait, within the burst). */
+  private static boolean fits(double left, int n, int burst, double limit) {
+    return n <= burst && (left >= 0 || nanosFromTokens(-left, limit) <= 0);
   }
 
   // ---------------------------------------------------------------- reserve
@@ -314,8 +369,10 @@ public final class RateLimiter {
   private void setLimitAt(long t, double perSecond) {
     mu.lock();
     try {
+      beginWrite();
       advanceTo(t);
       limit = normalize(perSecond);
+      endWrite();
     } finally {
       mu.unlock();
     }
@@ -333,8 +390,10 @@ public final class RateLimiter {
   private void setBurstAt(long t, int newBurst) {
     mu.lock();
     try {
+      beginWrite();
       advanceTo(t);
       burst = newBurst;
+      endWrite();
     } finally {
       mu.unlock();
     }
@@ -387,9 +446,11 @@ public final class RateLimiter {
       }
       long timeToAct =
           wait == Long.MAX_VALUE || t > Long.MAX_VALUE - wait ? Long.MAX_VALUE : t + wait;
+      beginWrite();
       last = t;
       tokens = left;
       lastEvent = timeToAct;
+      endWrite();
       return new Reservation(this, true, n, timeToAct, limit);
     } finally {
       mu.unlock();
@@ -409,6 +470,7 @@ public final class RateLimiter {
       if (restore <= 0) {
         return;
       }
+      beginWrite();
       advanceTo(t);
       tokens = Math.min(tokens + restore, burst);
       if (r.timeToAct() == lastEvent) {
@@ -417,6 +479,7 @@ public final class RateLimiter {
           lastEvent = previous;
         }
       }
+      endWrite();
     } finally {
       mu.unlock();
     }
@@ -434,9 +497,24 @@ public final class RateLimiter {
    * fills it unless the limit is zero.
    */
   private double advancedTokens(long t) {
+    return advanced(tokens, last, limit, burst, t);
+  }
+
+  private static double advanced(double tokens, long last, double limit, int burst, long t) {
     long elapsed = last == Long.MIN_VALUE ? Long.MAX_VALUE : Math.max(0, t - last);
     double total = tokens + tokensFromNanos(elapsed, limit);
     return Math.min(total, burst);
+  }
+
+  /** Lock held: starts a change of the bucket; optimistic readers see an odd version. */
+  private void beginWrite() {
+    VERSION.setOpaque(this, version + 1);
+    VarHandle.storeStoreFence(); // the field writes below stay after the odd version
+  }
+
+  /** Lock held: ends a change; the version is even again and different. */
+  private void endWrite() {
+    VERSION.setRelease(this, version + 1); // after the field writes; no full fence needed
   }
 
   private static double tokensFromNanos(long nanos, double perSecond) {
