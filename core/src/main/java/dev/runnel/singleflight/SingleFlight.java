@@ -126,18 +126,21 @@ public final class SingleFlight<K, V> {
   public ReceiveChannel<Outcome<V>> callAsync(K key, Callable<V> fn) {
     Objects.requireNonNull(fn, "fn");
     Channel<Outcome<V>> out = Channel.make(1);
+    Flight<V> joined = joinExisting(key); // joins now, in the caller, as Go's DoChan does
+    Flight<V> mine = null;
+    if (joined == null) {
+      mine = new Flight<>();
+      joined = installOrJoin(key, mine);
+    }
+    Flight<V> flight = joined != null ? joined : mine;
+    boolean leads = joined == null;
     Go.go(
         () -> {
-          Flight<V> flight = joinExisting(key);
-          if (flight == null) {
-            Flight<V> mine = new Flight<>();
-            flight = installOrJoin(key, mine);
-            if (flight == null) {
-              run(key, mine, fn);
-              flight = mine;
-            }
+          if (leads) {
+            run(key, flight, fn);
+          } else {
+            flight.done.receive();
           }
-          flight.done.receive();
           out.send(flight.outcome());
           out.close();
         });
