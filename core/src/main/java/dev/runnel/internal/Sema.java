@@ -24,7 +24,7 @@ public final class Sema extends ShortLock {
   /*
    * Implementation notes.
    *
-   * This object is its own ShortLock; the lock guards head, tail, permits and the links of every
+   * This object is its own ShortLock; the lock guards the queue, permits and the links of every
    * node. Critical sections are a few field writes; no user code and no park runs under it.
    *
    * Nodes are queued FIFO (or at the head for a lifo acquire, Go's re-queued mutex waiter). A node
@@ -50,8 +50,7 @@ public final class Sema extends ShortLock {
   private final Object owner;
   private final BooleanSupplier onCancel;
 
-  private Node head;
-  private Node tail;
+  private final WaitQueue<Node> queue = new WaitQueue<>();
   private int permits;
 
   /**
@@ -156,15 +155,11 @@ public final class Sema extends ShortLock {
         update.run();
       }
       woken = completeLocked(n);
-      int kept = n;
-      for (Node w = woken; w != null; w = w.next) {
-        kept--;
-      }
-      permits += kept;
+      permits += n - WaitQueue.length(woken);
     } finally {
       unlock();
     }
-    wakeAll(woken);
+    WaitQueue.wakeAll(woken);
   }
 
   /**
@@ -186,7 +181,7 @@ public final class Sema extends ShortLock {
    * @return true if the queue is not empty
    */
   public boolean hasQueuedLocked() {
-    return head != null;
+    return !queue.isEmpty();
   }
 
   // ---------------------------------------------------------------- notify list
@@ -221,7 +216,7 @@ public final class Sema extends ShortLock {
     if (r != GRANTED) {
       lock();
       try {
-        unlink(node);
+        queue.remove(node);
       } finally {
         unlock();
       }
@@ -252,7 +247,7 @@ public final class Sema extends ShortLock {
     } finally {
       unlock();
     }
-    wakeAll(woken);
+    WaitQueue.wakeAll(woken);
   }
 
   /**
@@ -267,63 +262,22 @@ public final class Sema extends ShortLock {
       if (w == null) {
         break;
       }
-      w.next = woken;
-      woken = w;
+      woken = WaitQueue.chain(w, woken);
     }
     return woken;
-  }
-
-  private static void wakeAll(Node woken) {
-    while (woken != null) {
-      Node next = woken.next;
-      woken.next = null;
-      woken.wake();
-      woken = next;
-    }
   }
 
   // ---------------------------------------------------------------- queue
 
   private Node link(boolean lifo) {
     Node n = new Node(this);
-    n.linked = true;
-    if (head == null) {
-      head = tail = n;
-    } else if (lifo) {
-      n.next = head;
-      head.prev = n;
-      head = n;
-    } else {
-      n.prev = tail;
-      tail.next = n;
-      tail = n;
-    }
+    queue.add(n, lifo);
     return n;
   }
 
-  private void unlink(Node n) {
-    if (!n.linked) {
-      return;
-    }
-    n.linked = false;
-    Node p = n.prev;
-    Node s = n.next;
-    if (p == null) {
-      head = s;
-    } else {
-      p.next = s;
-    }
-    if (s == null) {
-      tail = p;
-    } else {
-      s.prev = p;
-    }
-    n.prev = n.next = null;
-  }
-
   private Node completeFirstLocked() {
-    for (Node n; (n = head) != null; ) {
-      unlink(n);
+    for (Node n; (n = queue.first()) != null; ) {
+      queue.remove(n);
       if (n.tryComplete(GRANTED)) {
         return n;
       }
@@ -338,7 +292,7 @@ public final class Sema extends ShortLock {
   private Node cleanupAfterCancel(Node node) {
     lock();
     try {
-      unlink(node);
+      queue.remove(node);
       if (permits > 0) {
         permits--;
         return node;
@@ -353,11 +307,8 @@ public final class Sema extends ShortLock {
   }
 
   /** One queued goroutine. */
-  public static final class Node extends Waiter {
+  public static final class Node extends WaitQueue.Node {
     private final Sema sema;
-    private Node prev;
-    private Node next;
-    private boolean linked;
 
     Node(Sema sema) {
       this.sema = sema;

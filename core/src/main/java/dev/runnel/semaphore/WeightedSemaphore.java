@@ -4,6 +4,7 @@ import dev.runnel.context.Context;
 import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.ShortLock;
+import dev.runnel.internal.WaitQueue;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import java.lang.invoke.MethodHandles;
@@ -94,9 +95,8 @@ public final class WeightedSemaphore {
   /** Units in use (cur), plus {@link #QUEUED}; changed by CAS, and only under the lock if QUEUED. */
   private volatile long state;
 
-  // Guarded by lock.
-  private Node head;
-  private Node tail;
+  /** Guarded by lock. */
+  private final WaitQueue<Node> queue = new WaitQueue<>();
 
   /**
    * Creates a semaphore of {@code n} units, all free: Go's {@code NewWeighted(n)}.
@@ -153,26 +153,26 @@ public final class WeightedSemaphore {
       }
       node = new Node(this, n);
       if (n <= size) { // a larger request can never be granted: it only waits to be cancelled
-        link(node);
+        queue.add(node, false);
         setQueued(true);
         woken = grantLocked(); // a fast release may have come before QUEUED was set
       }
     } finally {
       lock.unlock();
     }
-    wakeAll(woken);
+    WaitQueue.wakeAll(woken);
     Object r = probe.await(node, Long.MAX_VALUE, scope);
     if (r == GRANTED) {
       return r;
     }
     lock.lock();
     try {
-      unlink(node);
+      queue.remove(node);
       woken = grantLocked(); // we may have been the head that blocked the others
     } finally {
       lock.unlock();
     }
-    wakeAll(woken);
+    WaitQueue.wakeAll(woken);
     if (r == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
@@ -202,7 +202,7 @@ public final class WeightedSemaphore {
     } finally {
       lock.unlock();
     }
-    wakeAll(woken);
+    WaitQueue.wakeAll(woken);
     return acquired;
   }
 
@@ -262,7 +262,7 @@ public final class WeightedSemaphore {
     } finally {
       lock.unlock();
     }
-    wakeAll(woken);
+    WaitQueue.wakeAll(woken);
   }
 
   /**
@@ -287,10 +287,7 @@ public final class WeightedSemaphore {
   public String toString() {
     lock.lock();
     try {
-      int waiting = 0;
-      for (Node n = head; n != null; n = n.next) {
-        waiting++;
-      }
+      int waiting = queue.size();
       return "WeightedSemaphore[" + inUse() + "/" + size + " in use, " + waiting + " waiting]";
     } finally {
       lock.unlock();
@@ -302,8 +299,8 @@ public final class WeightedSemaphore {
   /** Drops cancelled nodes at the head; returns the first live one, or null. */
   private Node firstLiveLocked() {
     Node h;
-    while ((h = head) != null && !h.isWaiting()) {
-      unlink(h);
+    while ((h = queue.first()) != null && !h.isWaiting()) {
+      queue.remove(h);
     }
     return h;
   }
@@ -315,14 +312,13 @@ public final class WeightedSemaphore {
   private Node grantLocked() {
     Node woken = null;
     for (Node h; (h = firstLiveLocked()) != null && size - inUse() >= h.n; ) {
-      unlink(h);
+      queue.remove(h);
       if (h.tryComplete(GRANTED)) {
         STATE.getAndAdd(this, h.n); // QUEUED is set: no fast path changes state meanwhile
-        h.next = woken;
-        woken = h;
+        woken = WaitQueue.chain(h, woken);
       }
     }
-    if (head == null) {
+    if (queue.isEmpty()) {
       setQueued(false);
     }
     return woken;
@@ -337,54 +333,13 @@ public final class WeightedSemaphore {
     }
   }
 
-  private static void wakeAll(Node woken) {
-    while (woken != null) {
-      Node next = woken.next;
-      woken.next = null;
-      woken.wake();
-      woken = next;
-    }
-  }
-
-  private void link(Node n) {
-    n.linked = true;
-    n.prev = tail;
-    if (tail == null) {
-      head = n;
-    } else {
-      tail.next = n;
-    }
-    tail = n;
-  }
-
-  private void unlink(Node n) {
-    if (!n.linked) {
-      return;
-    }
-    n.linked = false;
-    if (n.prev == null) {
-      head = n.next;
-    } else {
-      n.prev.next = n.next;
-    }
-    if (n.next == null) {
-      tail = n.prev;
-    } else {
-      n.next.prev = n.prev;
-    }
-    n.prev = n.next = null;
-  }
-
   /** The semaphore's short lock. */
   private static final class Lock extends ShortLock {}
 
   /** One waiting acquire. */
-  private static final class Node extends Waiter {
+  private static final class Node extends WaitQueue.Node {
     private final WeightedSemaphore owner;
     private final long n;
-    private Node prev;
-    private Node next;
-    private boolean linked;
 
     Node(WeightedSemaphore owner, long n) {
       this.owner = owner;
