@@ -174,7 +174,7 @@ abstract class SelectCore {
       }
     }
     unlockAll(locks);
-    Object t = probe().await(waiter, deadline);
+    Object t = probe().await(waiter, deadline, null);
     for (WaitNode n : nodes) {
       // linked is only ever cleared once set, so a stale read of false is exact; true rechecks
       if (n != null && n != t && n.linked) {

@@ -29,13 +29,16 @@ public final class HandOffProbe {
   private int score;
 
   /**
-   * Waits for {@code waiter} to complete, probing first when recent probes here paid off.
+   * Waits for {@code waiter} to complete, probing first when recent probes here paid off. The
+   * probe is a few hundred nanoseconds at most, so {@code scope} is watched only for the park: a
+   * cancellation during the probe completes the waiter as soon as the watch begins.
    *
    * @param waiter the current thread's waiter, already published
    * @param deadline as for {@link Waiter#await}
-   * @return as for {@link Waiter#await}, interruptibly
+   * @param scope a context's scope, or null
+   * @return as for {@link Waiter#await(long, boolean, CancelScope)}, interruptibly
    */
-  public Object await(Waiter waiter, long deadline) {
+  public Object await(Waiter waiter, long deadline, CancelScope scope) {
     Object t = null;
     if (ENABLED && waiter.thread().isVirtual()) {
       int s = score;
@@ -52,26 +55,6 @@ public final class HandOffProbe {
         }
       }
     }
-    return t != null ? t : waiter.await(deadline, true);
-  }
-
-  /**
-   * As {@link #await(Waiter, long)}, also ending when {@code scope} is cancelled.
-   *
-   * @param waiter the current thread's waiter, already published
-   * @param deadline as for {@link Waiter#await}
-   * @param scope a context's scope, or null
-   * @return as for {@link #await(Waiter, long)}, or {@link Waiter#CONTEXT_DONE}
-   */
-  public Object await(Waiter waiter, long deadline, CancelScope scope) {
-    if (scope == null) {
-      return await(waiter, deadline);
-    }
-    Object registration = scope.watch(waiter);
-    try {
-      return await(waiter, deadline);
-    } finally {
-      scope.unwatch(registration);
-    }
+    return t != null ? t : waiter.await(deadline, true, scope);
   }
 }
