@@ -165,7 +165,9 @@ public final class RateLimiter {
       double tok = tokens;
       long at = last;
       VarHandle.loadLoadFence(); // the field reads above stay before the second version read
-      if ((int) VERSION.getAcquire(this) == v && l != INF && !fits(advanced(tok, at, l, b, t) - n, n, b, l)) {
+      if ((int) VERSION.getAcquire(this) == v
+          && l != INF
+          && !fits(advanced(tok, at, l, b, t) - n, n, b, l)) {
         return false;
       }
     }
@@ -191,7 +193,12 @@ public final class RateLimiter {
 
   /** Whether an event leaving {@code left} tokens may happen now (no wait, within the burst). */
   private static boolean fits(double left, int n, int burst, double limit) {
-    return n <= burst && (left >= 0 || nanosFromTokens(-left, limit) <= 0);
+    return n <= burst && waitNanos(left, limit) <= 0;
+  }
+
+  /** How long until an event that leaves {@code left} tokens may happen: Go's wait duration. */
+  private static long waitNanos(double left, double limit) {
+    return left < 0 ? nanosFromTokens(-left, limit) : 0;
   }
 
   // ---------------------------------------------------------------- reserve
@@ -439,7 +446,7 @@ public final class RateLimiter {
         return new Reservation(this, true, n, t, limit);
       }
       double left = advancedTokens(t) - n;
-      long wait = left < 0 ? nanosFromTokens(-left) : 0;
+      long wait = waitNanos(left, limit);
       boolean ok = n <= burst && wait <= maxWaitNanos;
       if (!ok) {
         return new Reservation(this, false, 0, 0, limit);
@@ -524,9 +531,6 @@ public final class RateLimiter {
     return nanos / (double) NANOS_PER_SECOND * perSecond;
   }
 
-  private long nanosFromTokens(double t) {
-    return nanosFromTokens(t, limit);
-  }
 
   private static long nanosFromTokens(double t, double perSecond) {
     if (perSecond <= 0) {
