@@ -5,6 +5,7 @@ module dev.runnel.core {
   exports dev.runnel;
   exports dev.runnel.atomic;
   exports dev.runnel.context;
+  exports dev.runnel.debug;
   exports dev.runnel.rate;
   exports dev.runnel.errgroup;
   exports dev.runnel.semaphore;

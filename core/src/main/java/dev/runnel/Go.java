@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.debug.GoroutineDump;
 import dev.runnel.internal.Goroutines;
 
 /**
@@ -57,6 +58,17 @@ public final class Go {
    */
   public static int numGoroutine() {
     return Goroutines.live();
+  }
+
+  /**
+   * What every goroutine is doing, as text in the shape of Go's goroutine traceback ({@code
+   * goroutine 7 [chan receive, 3 minutes]:}, what it waits on, its stack, where it was started).
+   * {@link GoroutineDump#take()} gives the same as records and JSON.
+   *
+   * @return the dump; empty if no goroutine is alive
+   */
+  public static String dump() {
+    return GoroutineDump.take().toString();
   }
 
   /**

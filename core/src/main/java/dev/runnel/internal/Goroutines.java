@@ -3,14 +3,24 @@ package dev.runnel.internal;
 import dev.runnel.GoFunc;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The goroutine runtime: ids, the live count, and panic reporting. Every Runnel type that runs user
- * code on a goroutine of its own ({@code Go.go}, later WaitGroup.go, ErrGroup.go, timer callbacks)
- * starts it through {@link #start}.
+ * The goroutine runtime: ids, the registry of live goroutines, and panic reporting. Every Runnel
+ * type that runs user code on a goroutine of its own ({@code Go.go}, WaitGroup.go, ErrGroup.go,
+ * timer callbacks) starts it through {@link #start}.
+ *
+ * <p>The registry holds one {@link Goroutine} per goroutine from {@link #start} until its body
+ * returns; goroutine dumps, leak checks and the deadlock detector read it. The creation stack is
+ * recorded only while {@link #recordCreationStacks} is on (system property {@code
+ * dev.runnel.creationStacks=true}); otherwise a goroutine knows only the name of the thread that
+ * started it, which costs nothing.
  */
 public final class Goroutines {
 
@@ -18,8 +28,9 @@ public final class Goroutines {
   public static final String NAME_PREFIX = "goroutine-";
 
   private static final AtomicLong IDS = new AtomicLong();
-  private static final LongAdder LIVE = new LongAdder();
+  private static final Set<Goroutine> LIVE = ConcurrentHashMap.newKeySet();
   private static volatile Thread.UncaughtExceptionHandler panicHandler;
+  private static volatile boolean recordCreationStacks = Boolean.getBoolean("dev.runnel.creationStacks");
 
   private Goroutines() {}
 
@@ -27,20 +38,40 @@ public final class Goroutines {
   public static Thread start(GoFunc body) {
     Objects.requireNonNull(body, "goroutine body");
     long id = IDS.incrementAndGet();
-    LIVE.increment();
+    Goroutine g = new Goroutine(id, body, recordCreationStacks ? new Throwable() : null);
+    Thread t = Thread.ofVirtual().name(NAME_PREFIX + id).unstarted(g);
+    g.thread = t;
+    LIVE.add(g);
     try {
-      return Thread.ofVirtual().name(NAME_PREFIX + id).start(new Task(body));
-    } catch (Throwable t) { // the thread could not start: it is not live
-      LIVE.decrement();
-      throw t;
+      t.start();
+    } catch (Throwable e) { // the thread could not start: it is not live
+      LIVE.remove(g);
+      throw e;
     }
+    return t;
   }
 
   /**
-   * A goroutine's body with its panic reporting: one object and one stack frame per goroutine, as
-   * a blocked goroutine's footprint is a benchmarked target.
+   * One live goroutine: its body with panic reporting, and what a dump says about its start. One
+   * object and one stack frame per goroutine, as a blocked goroutine's footprint is a benchmarked
+   * target.
    */
-  private record Task(GoFunc body) implements Runnable {
+  public static final class Goroutine implements Runnable {
+    private final long id;
+    private final GoFunc body;
+    private final String parentName;
+    private final long startedNanos;
+    private final Throwable creation;
+    private Thread thread; // set before start; LIVE.add publishes it
+
+    Goroutine(long id, GoFunc body, Throwable creation) {
+      this.id = id;
+      this.body = body;
+      this.parentName = Thread.currentThread().getName();
+      this.startedNanos = System.nanoTime();
+      this.creation = creation;
+    }
+
     @Override
     public void run() {
       try {
@@ -48,25 +79,91 @@ public final class Goroutines {
       } catch (Throwable t) {
         panic(Thread.currentThread(), t);
       } finally {
-        LIVE.decrement();
+        LIVE.remove(this);
       }
     }
+
+    /** The goroutine id. */
+    public long id() {
+      return id;
+    }
+
+    /** The goroutine's virtual thread. */
+    public Thread thread() {
+      return thread;
+    }
+
+    /** The name of the thread that started it ({@code goroutine-N}, {@code main}, ...). */
+    public String parentName() {
+      return parentName;
+    }
+
+    /** {@link System#nanoTime()} at the start. */
+    public long startedNanos() {
+      return startedNanos;
+    }
+
+    /**
+     * The stack of the {@code Go.go} call, without Runnel's own frames; empty when creation stacks
+     * were not recorded.
+     */
+    public StackTraceElement[] creationStack() {
+      if (creation == null) {
+        return new StackTraceElement[0];
+      }
+      StackTraceElement[] s = creation.getStackTrace();
+      int from = 0;
+      while (from < s.length && isRuntimeFrame(s[from])) {
+        from++;
+      }
+      return Arrays.copyOfRange(s, from, s.length);
+    }
+  }
+
+  /** Whether {@code f} is a frame of the goroutine runtime itself: Go.go or this package. */
+  public static boolean isRuntimeFrame(StackTraceElement f) {
+    String c = f.getClassName();
+    return c.startsWith("dev.runnel.internal.") || c.equals("dev.runnel.Go");
+  }
+
+  /** The live goroutines, a weakly consistent view. */
+  public static Collection<Goroutine> all() {
+    return Collections.unmodifiableSet(LIVE);
   }
 
   /** Goroutines started and not yet returned. */
   public static int live() {
-    return LIVE.intValue();
+    return LIVE.size();
+  }
+
+  /** The id the next goroutine will get minus one: goroutines with larger ids started later. */
+  public static long lastId() {
+    return IDS.get();
+  }
+
+  /** Whether creation stacks are recorded. */
+  public static boolean recordsCreationStacks() {
+    return recordCreationStacks;
+  }
+
+  /** Turns the recording of creation stacks on or off for goroutines started from now on. */
+  public static void recordCreationStacks(boolean on) {
+    recordCreationStacks = on;
   }
 
   /** The id of the current goroutine, or -1 if the current thread is not one. */
   public static long currentId() {
     Thread t = Thread.currentThread();
-    String name = t.getName();
-    if (!t.isVirtual() || !name.startsWith(NAME_PREFIX)) {
+    return t.isVirtual() ? idOf(t.getName()) : -1;
+  }
+
+  /** The goroutine id in a thread name {@code goroutine-N}, or -1 for any other name. */
+  public static long idOf(String threadName) {
+    if (!threadName.startsWith(NAME_PREFIX)) {
       return -1;
     }
     try {
-      return Long.parseLong(name, NAME_PREFIX.length(), name.length(), 10);
+      return Long.parseLong(threadName, NAME_PREFIX.length(), threadName.length(), 10);
     } catch (NumberFormatException e) {
       return -1;
     }

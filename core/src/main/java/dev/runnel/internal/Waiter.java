@@ -79,6 +79,8 @@ public abstract class Waiter {
   private volatile Object result;
   /** System.nanoTime() when the goroutine parked, 0 while it has not; for goroutine dumps. */
   private volatile long parkedSince;
+  /** The deadline of the wait, written before parkedSince; for the deadlock detector. */
+  private long deadline;
 
   /** Creates a waiter for the current thread. */
   protected Waiter() {
@@ -188,6 +190,7 @@ public abstract class Waiter {
       return r;
     }
     boolean deferredInterrupt = false;
+    this.deadline = deadline;
     parkedSince = System.nanoTime();
     while ((r = result) == null) {
       if (thread.isInterrupted()) {
@@ -272,6 +275,15 @@ public abstract class Waiter {
    */
   public final long parkedSince() {
     return parkedSince;
+  }
+
+  /**
+   * The deadline of the wait; read after a non-zero {@link #parkedSince()}.
+   *
+   * @return a {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
+   */
+  public final long deadline() {
+    return deadline;
   }
 
   @Override

@@ -1,0 +1,115 @@
+package dev.runnel.debug;
+
+import dev.runnel.internal.Goroutines;
+import dev.runnel.internal.Waiter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/** Reads what one thread is doing, for dumps and detectors: best effort, without stopping it. */
+final class ThreadInspector {
+
+  private ThreadInspector() {}
+
+  /** A goroutine as it is now. */
+  static GoroutineInfo inspect(Goroutines.Goroutine g) {
+    return inspect(
+        g.thread(), g.id(), g.parentName(), Arrays.asList(g.creationStack()));
+  }
+
+  /**
+   * A thread as it is now. The blocker is read before and after the stack, and the reading is
+   * repeated a few times if it changed, so state and stack agree unless the thread keeps moving.
+   */
+  static GoroutineInfo inspect(
+      Thread t, long id, String createdBy, List<StackTraceElement> creationStack) {
+    Object blocker;
+    StackTraceElement[] stack;
+    Thread.State state;
+    int attempts = 0;
+    do {
+      blocker = LockSupport.getBlocker(t);
+      state = t.getState();
+      stack = t.getStackTrace();
+    } while (LockSupport.getBlocker(t) != blocker && ++attempts < 3);
+    String reason;
+    Duration waiting = Duration.ZERO;
+    String waitingOn = null;
+    if (blocker instanceof Waiter w && w.isWaiting() && w.parkedSince() != 0) {
+      reason = w.reason().goName();
+      waiting = Duration.ofNanos(Math.max(0, System.nanoTime() - w.parkedSince()));
+      waitingOn = describe(w.waitingOn());
+    } else {
+      reason = outsideRunnel(state, blocker, stack);
+      if (blocker != null && !(blocker instanceof Waiter)) {
+        waitingOn = describe(blocker);
+      }
+    }
+    return new GoroutineInfo(
+        id,
+        t.getName(),
+        reason,
+        waiting,
+        waitingOn,
+        createdBy,
+        creationStack,
+        trim(stack, state != Thread.State.RUNNABLE));
+  }
+
+  /** Go's words for a thread that is not blocked in Runnel. */
+  private static String outsideRunnel(
+      Thread.State state, Object blocker, StackTraceElement[] stack) {
+    return switch (state) {
+      case NEW, RUNNABLE, TERMINATED -> "running";
+      case BLOCKED -> "monitor enter";
+      case WAITING, TIMED_WAITING -> {
+        for (StackTraceElement f : stack) {
+          if (f.getClassName().equals("java.lang.Thread") && f.getMethodName().equals("sleep")) {
+            yield "sleep";
+          }
+        }
+        yield blocker instanceof Waiter ? "running" : "waiting";
+      }
+    };
+  }
+
+  /**
+   * An object's description with its identity ({@code Mutex[locked, waiters=1]@1b6d3586}), so that
+   * goroutines waiting on the same object can be told apart; never throws (a toString may).
+   */
+  static String describe(Object o) {
+    if (o == null) {
+      return null;
+    }
+    String identity = "@" + Integer.toHexString(System.identityHashCode(o));
+    try {
+      String s = o.toString();
+      return s.contains("@") ? s : s + identity;
+    } catch (RuntimeException e) {
+      return o.getClass().getName() + identity;
+    }
+  }
+
+  /**
+   * The stack without the machinery: JDK and Runnel-internal frames below the last other frame
+   * (the thread's start), and, for a parked thread, above the first other frame (the park).
+   */
+  static List<StackTraceElement> trim(StackTraceElement[] stack, boolean parked) {
+    int from = 0;
+    while (parked && from < stack.length && isMachinery(stack[from])) {
+      from++;
+    }
+    int to = stack.length;
+    while (to > from && isMachinery(stack[to - 1])) {
+      to--;
+    }
+    return Arrays.asList(stack).subList(from, to);
+  }
+
+  private static boolean isMachinery(StackTraceElement f) {
+    String c = f.getClassName();
+    return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
+        || c.startsWith("dev.runnel.internal.");
+  }
+}
