@@ -2,6 +2,8 @@
  * Runnel core: Go's concurrency model for Java 21+ on virtual threads. No runtime dependencies.
  */
 module dev.runnel.core {
+  requires java.management; // the goroutine-dump MXBean (dev.runnel.debug.Diagnostics)
+
   exports dev.runnel;
   exports dev.runnel.atomic;
   exports dev.runnel.context;

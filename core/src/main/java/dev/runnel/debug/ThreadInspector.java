@@ -57,6 +57,52 @@ final class ThreadInspector {
         trim(stack, state != Thread.State.RUNNABLE));
   }
 
+  /**
+   * A thread as it is now, found among the goroutines if it is one.
+   *
+   * @param t any thread
+   * @return its description; id -1 if it is not a goroutine
+   */
+  static GoroutineInfo inspect(Thread t) {
+    if (t.isVirtual()) {
+      for (Goroutines.Goroutine g : Goroutines.all()) {
+        if (g.thread() == t) {
+          return inspect(g);
+        }
+      }
+    }
+    return inspect(t, -1, "", List.of());
+  }
+
+  /** The live platform threads (virtual threads are in no thread group). */
+  static List<Thread> platformThreads() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads;
+    int n;
+    do {
+      threads = new Thread[root.activeCount() * 2 + 8];
+      n = root.enumerate(threads, true);
+    } while (n == threads.length);
+    return Arrays.asList(threads).subList(0, n);
+  }
+
+  /**
+   * The Runnel waiter {@code t} is parked in, if it is blocked in Runnel with no deadline: then
+   * only another thread can end its wait.
+   */
+  static Waiter blockedForever(Thread t) {
+    if (LockSupport.getBlocker(t) instanceof Waiter w
+        && w.isWaiting()
+        && w.parkedSince() != 0
+        && w.deadline() == Long.MAX_VALUE) {
+      return w;
+    }
+    return null;
+  }
+
   /** Go's words for a thread that is not blocked in Runnel. */
   private static String outsideRunnel(
       Thread.State state, Object blocker, StackTraceElement[] stack) {
@@ -72,6 +118,11 @@ final class ThreadInspector {
         yield blocker instanceof Waiter ? "running" : "waiting";
       }
     };
+  }
+
+  /** An object's class and identity, {@code Mutex@1b6d3586}: a lock's name in reports. */
+  static String name(Object o) {
+    return o.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(o));
   }
 
   /**

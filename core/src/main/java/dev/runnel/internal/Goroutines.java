@@ -32,6 +32,10 @@ public final class Goroutines {
   private static volatile Thread.UncaughtExceptionHandler panicHandler;
   private static volatile boolean recordCreationStacks = Boolean.getBoolean("dev.runnel.creationStacks");
 
+  static {
+    dev.runnel.debug.Diagnostics.startFromProperties();
+  }
+
   private Goroutines() {}
 
   /** Starts {@code body} on a new virtual thread named {@code goroutine-<id>}; returns it. */

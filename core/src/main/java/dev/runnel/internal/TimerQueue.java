@@ -1,6 +1,7 @@
 package dev.runnel.internal;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pending timers of one clock: a 4-ary min-heap of {@link TimerTask}s ordered by deadline,
@@ -37,6 +38,8 @@ public final class TimerQueue extends ShortLock {
   private TimerTask[] heap = new TimerTask[16];
   private int size;
   private long seq;
+  /** Tasks taken off the heap by runDue and not yet fired; for the deadlock detector. */
+  private final AtomicInteger firing = new AtomicInteger();
 
   /**
    * Creates an empty queue.
@@ -118,6 +121,8 @@ public final class TimerQueue extends ShortLock {
     } catch (Throwable e) {
       Thread current = Thread.currentThread();
       current.getUncaughtExceptionHandler().uncaughtException(current, e);
+    } finally {
+      firing.decrementAndGet();
     }
     return true;
   }
@@ -130,6 +135,7 @@ public final class TimerQueue extends ShortLock {
         return null;
       }
       removeAt(0);
+      firing.incrementAndGet(); // before the lock is released, so pending() never misses it
       return t;
     } finally {
       unlock();
@@ -163,6 +169,15 @@ public final class TimerQueue extends ShortLock {
     } finally {
       unlock();
     }
+  }
+
+  /**
+   * Whether any task is queued or being fired: if not, no timer of this queue can wake anyone.
+   *
+   * @return true while a task is queued or firing
+   */
+  public boolean pending() {
+    return size() != 0 || firing.get() != 0; // size first: a poll moves a task to firing under the lock
   }
 
   // ---------------------------------------------------------------- heap, lock held

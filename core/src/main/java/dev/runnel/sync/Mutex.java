@@ -2,6 +2,7 @@ package dev.runnel.sync;
 
 import dev.runnel.context.Context;
 import dev.runnel.internal.CancelScope;
+import dev.runnel.internal.LockTracker;
 import dev.runnel.internal.Sema;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
@@ -135,13 +136,21 @@ public final class Mutex implements Locker {
 
   private volatile int state;
   private volatile Sema sema;
+  /** Part of an RWMutex: not seen by lock tracking, which tracks the RWMutex. */
+  private final boolean inner;
 
   /** Creates an unlocked mutex. */
-  public Mutex() {}
+  public Mutex() {
+    this.inner = false;
+  }
 
-  /** A mutex whose waiters report {@code reason} and {@code owner} in goroutine dumps. */
+  /**
+   * A mutex inside another lock, whose waiters report {@code reason} and {@code owner} in goroutine
+   * dumps; lock tracking sees the outer lock, not this one.
+   */
   Mutex(WaitReason reason, Object owner) {
     this.sema = new Sema(reason, owner, this::removeWaiter);
+    this.inner = true;
   }
 
   /**
@@ -151,6 +160,16 @@ public final class Mutex implements Locker {
    */
   @Override
   public void lock() {
+    if (LockTracker.on && !inner) {
+      LockTracker.beforeLock(this);
+      lockUntracked();
+      LockTracker.acquired(this);
+      return;
+    }
+    lockUntracked();
+  }
+
+  private void lockUntracked() {
     if (!STATE.compareAndSet(this, 0, LOCKED)) {
       lockSlow(Long.MAX_VALUE, false, null);
     }
@@ -165,6 +184,9 @@ public final class Mutex implements Locker {
   public boolean tryLock() {
     for (int s; ((s = state) & (LOCKED | STARVING)) == 0; ) {
       if (STATE.compareAndSet(this, s, s | LOCKED)) {
+        if (LockTracker.on && !inner) {
+          LockTracker.acquired(this);
+        }
         return true;
       }
     }
@@ -191,9 +213,13 @@ public final class Mutex implements Locker {
     if (deadline == 0) {
       return false;
     }
+    beforeLockTracked();
     Object r = lockSlow(deadline, true, null);
     if (r == Waiter.INTERRUPTED) {
       throw new InterruptedException();
+    }
+    if (r == Sema.GRANTED) {
+      acquiredTracked();
     }
     return r == Sema.GRANTED;
   }
@@ -216,6 +242,7 @@ public final class Mutex implements Locker {
     if (tryLock()) {
       return;
     }
+    beforeLockTracked();
     Object r = lockSlow(Long.MAX_VALUE, true, scope);
     if (r == Waiter.INTERRUPTED) {
       throw new InterruptedException();
@@ -228,6 +255,19 @@ public final class Mutex implements Locker {
       }
       throw CancelScope.cancelled(ctx);
     }
+    acquiredTracked();
+  }
+
+  private void beforeLockTracked() {
+    if (LockTracker.on && !inner) {
+      LockTracker.beforeLock(this);
+    }
+  }
+
+  private void acquiredTracked() {
+    if (LockTracker.on && !inner) {
+      LockTracker.acquired(this);
+    }
   }
 
   /**
@@ -238,6 +278,9 @@ public final class Mutex implements Locker {
    */
   @Override
   public void unlock() {
+    if (LockTracker.on && !inner) {
+      LockTracker.released(this);
+    }
     if (!STATE.compareAndSet(this, LOCKED, 0)) {
       unlockSlow();
     }

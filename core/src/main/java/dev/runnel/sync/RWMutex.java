@@ -1,5 +1,6 @@
 package dev.runnel.sync;
 
+import dev.runnel.internal.LockTracker;
 import dev.runnel.internal.Sema;
 import dev.runnel.internal.WaitReason;
 import java.lang.invoke.MethodHandles;
@@ -112,6 +113,16 @@ public final class RWMutex implements Locker {
    * Must not be called recursively (see the class description).
    */
   public void readLock() {
+    if (LockTracker.on) {
+      LockTracker.beforeLock(this);
+      readLockUntracked();
+      LockTracker.acquired(this);
+      return;
+    }
+    readLockUntracked();
+  }
+
+  private void readLockUntracked() {
     if ((int) READER_COUNT.getAndAdd(this, 1) + 1 < 0) {
       readerSem.acquire(false, Long.MAX_VALUE, false); // a writer is pending
     }
@@ -125,6 +136,9 @@ public final class RWMutex implements Locker {
   public boolean tryReadLock() {
     for (int c; (c = readerCount) >= 0; ) {
       if (READER_COUNT.compareAndSet(this, c, c + 1)) {
+        if (LockTracker.on) {
+          LockTracker.acquired(this);
+        }
         return true;
       }
     }
@@ -138,6 +152,9 @@ public final class RWMutex implements Locker {
    *     read-locked
    */
   public void readUnlock() {
+    if (LockTracker.on) {
+      LockTracker.released(this);
+    }
     int c = readerCount;
     if (c == 0 || c == -MAX_READERS) {
       throw new IllegalMonitorStateException("sync: RUnlock of unlocked RWMutex");
@@ -164,6 +181,16 @@ public final class RWMutex implements Locker {
    */
   @Override
   public void lock() {
+    if (LockTracker.on) {
+      LockTracker.beforeLock(this);
+      lockUntracked();
+      LockTracker.acquired(this);
+      return;
+    }
+    lockUntracked();
+  }
+
+  private void lockUntracked() {
     writers.lock();
     int r = (int) READER_COUNT.getAndAdd(this, -MAX_READERS);
     if (r != 0 && (int) READER_WAIT.getAndAdd(this, r) + r != 0) {
@@ -186,6 +213,9 @@ public final class RWMutex implements Locker {
       writers.unlock();
       return false;
     }
+    if (LockTracker.on) {
+      LockTracker.acquired(this);
+    }
     return true;
   }
 
@@ -198,6 +228,9 @@ public final class RWMutex implements Locker {
    */
   @Override
   public void unlock() {
+    if (LockTracker.on) {
+      LockTracker.released(this);
+    }
     int c;
     do {
       c = readerCount;

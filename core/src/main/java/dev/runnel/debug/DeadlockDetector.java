@@ -1,0 +1,208 @@
+package dev.runnel.debug;
+
+import dev.runnel.internal.Goroutines;
+import dev.runnel.internal.SystemTime;
+import dev.runnel.internal.Waiter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Go's global deadlock detection, opt-in: reports {@code fatal error: all goroutines are asleep -
+ * deadlock!} with a dump when every goroutine the program depends on is blocked in Runnel and no
+ * timer is pending that could wake any of them.
+ *
+ * <p><b>Which goroutines count.</b> Every live goroutine started by Runnel, and every live
+ * non-daemon platform thread: the {@code main} thread while it runs, and threads such as a
+ * server's or a thread pool's, which the JVM also waits for. A deadlock is reported when each of
+ * them is parked in a Runnel operation without a deadline ({@code receive}, {@code send}, {@code
+ * select}, {@code lock}, {@code await}, {@code acquire}, ...) and the system clock has no timer
+ * queued or firing (a {@code withTimeout} context, a ticker, a {@code sleep}, a {@code
+ * newTimer} being waited on). A thread blocked outside Runnel (in I/O, in a JDK lock, in {@code
+ * Thread.sleep}) is not asleep in this sense, so it never takes part in a report; nor does a wait
+ * with a timeout. Daemon platform threads and virtual threads not started by Runnel do not count:
+ * if such a thread feeds Runnel objects, the detector can report a deadlock that it would end, so
+ * do not enable the detector in such a program. {@code ManualClock} timers do not count as
+ * pending: only a running thread can advance that clock.
+ *
+ * <p><b>How.</b> A daemon thread checks at an interval: it reads every counted thread's park
+ * blocker, and if all are blocked with no timer pending, reads them again after a short pause. A
+ * blocked goroutine's waiter is a new object for every wait and never waits again once woken, so
+ * if every thread is still parked on the same waiter, all of them were blocked together for the
+ * whole pause and none could have woken another: the report is never a false positive under the
+ * rule above. A deadlock is reported once; the detector reports again only after the set of
+ * blocked waiters has changed. Nothing in Runnel's operations checks whether the detector is on:
+ * while off, it costs nothing.
+ *
+ * <p>Go: the runtime checks whenever a goroutine blocks and exits the program with status 2. Here
+ * the default handler prints the report to standard error and the program goes on; pass a
+ * handler to do otherwise (Go's behaviour: print, then {@code Runtime.getRuntime().halt(2)}). The
+ * system property {@code dev.runnel.detectDeadlocks=true} enables it at the first goroutine start.
+ */
+public final class DeadlockDetector {
+
+  /** The default interval between checks. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
+
+  /** The pause between the two readings of one check. */
+  private static final long SETTLE_NANOS = 20_000_000;
+
+  private static final ReentrantLock LOCK = new ReentrantLock();
+  private static Watchdog watchdog;
+  private static Set<Waiter> lastReported = Set.of();
+
+  private DeadlockDetector() {}
+
+  /** Enables detection at the {@link #DEFAULT_INTERVAL}, printing reports to standard error. */
+  public static void enable() {
+    enable(DEFAULT_INTERVAL, report -> System.err.print(report));
+  }
+
+  /**
+   * Enables detection, replacing any earlier configuration.
+   *
+   * @param interval the time between checks
+   * @param handler receives each report, on the detector's thread
+   */
+  public static void enable(Duration interval, Consumer<? super DeadlockReport> handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("non-positive interval for DeadlockDetector: " + interval);
+    }
+    LOCK.lock();
+    try {
+      stopLocked();
+      watchdog =
+          new Watchdog(
+              "runnel-deadlock-detector",
+              interval,
+              () -> check().ifPresent(r -> handleOnce(r, handler)));
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** Disables detection; a check under way finishes first. */
+  public static void disable() {
+    LOCK.lock();
+    try {
+      stopLocked();
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /**
+   * Whether detection is enabled.
+   *
+   * @return true if enabled
+   */
+  public static boolean isEnabled() {
+    LOCK.lock();
+    try {
+      return watchdog != null;
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /**
+   * Checks once, now, by the rule of the class description, whether the detector is enabled or
+   * not; takes a short pause between its two readings. The calling thread does not count: a test
+   * can ask whether the goroutines it started have deadlocked.
+   *
+   * @return the report if everything is blocked for good
+   */
+  public static Optional<DeadlockReport> check() {
+    Map<Thread, Waiter> first = blocked();
+    if (first == null) {
+      return Optional.empty();
+    }
+    LockSupport.parkNanos(SETTLE_NANOS);
+    Map<Thread, Waiter> second = blocked();
+    if (second == null || !second.equals(first)) {
+      return Optional.empty();
+    }
+    List<GoroutineInfo> entries = new ArrayList<>();
+    for (Thread t : second.keySet()) {
+      entries.add(ThreadInspector.inspect(t));
+    }
+    entries.sort(
+        (a, b) ->
+            a.id() == b.id() ? a.name().compareTo(b.name()) : a.id() < 0 ? -1 : b.id() < 0 ? 1
+                : Long.compare(a.id(), b.id()));
+    return Optional.of(
+        new DeadlockReport(GoroutineDump.of(entries), new ArrayList<>(second.keySet())));
+  }
+
+  /**
+   * Every counted thread with the waiter it is blocked in for good; null if any counted thread is
+   * not, if a timer is pending, or if nothing is counted.
+   */
+  private static Map<Thread, Waiter> blocked() {
+    if (SystemTime.INSTANCE.queue().pending()) {
+      return null;
+    }
+    Map<Thread, Waiter> blocked = new IdentityHashMap<>();
+    Thread me = Thread.currentThread();
+    for (Goroutines.Goroutine g : Goroutines.all()) {
+      Thread t = g.thread();
+      if (t == me) {
+        continue;
+      }
+      Waiter w = ThreadInspector.blockedForever(t);
+      if (w == null) {
+        if (t.isAlive()) {
+          return null;
+        }
+        continue; // ended, leaving the registry
+      }
+      blocked.put(t, w);
+    }
+    for (Thread t : ThreadInspector.platformThreads()) {
+      if (t == me || t.isDaemon() || t.getName().equals("DestroyJavaVM")) {
+        continue; // DestroyJavaVM waits for the other non-daemon threads once main has returned
+      }
+      Waiter w = ThreadInspector.blockedForever(t);
+      if (w == null) {
+        return null;
+      }
+      blocked.put(t, w);
+    }
+    if (blocked.isEmpty() || SystemTime.INSTANCE.queue().pending()) {
+      return null;
+    }
+    return blocked;
+  }
+
+  private static void handleOnce(DeadlockReport report, Consumer<? super DeadlockReport> handler) {
+    Set<Waiter> waiters = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Thread t : report.threads()) {
+      if (LockSupport.getBlocker(t) instanceof Waiter w) {
+        waiters.add(w);
+      }
+    }
+    if (waiters.equals(lastReported)) {
+      return;
+    }
+    lastReported = waiters;
+    handler.accept(report);
+  }
+
+  private static void stopLocked() {
+    if (watchdog != null) {
+      watchdog.stop();
+      watchdog = null;
+      lastReported = Set.of();
+    }
+  }
+}
