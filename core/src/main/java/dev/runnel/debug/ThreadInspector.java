@@ -1,10 +1,14 @@
 package dev.runnel.debug;
 
 import dev.runnel.internal.Goroutines;
+import dev.runnel.internal.ShortLock;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /** Reads what one thread is doing, for dumps and detectors: best effort, without stopping it. */
@@ -36,6 +40,10 @@ final class ThreadInspector {
     String reason;
     Duration waiting = Duration.ZERO;
     String waitingOn = null;
+    if (blocker instanceof ShortLock) {
+      blocker = null; // a Runnel object's short critical section: its holder is running
+      state = Thread.State.RUNNABLE;
+    }
     if (blocker instanceof Waiter w && w.isWaiting() && w.parkedSince() != 0) {
       reason = w.reason().goName();
       waiting = Duration.ofNanos(Math.max(0, System.nanoTime() - w.parkedSince()));
@@ -143,24 +151,64 @@ final class ThreadInspector {
   }
 
   /**
-   * The stack without the machinery: JDK and Runnel-internal frames below the last other frame
-   * (the thread's start), and, for a parked thread, above the first other frame (the park).
+   * The stack as a user wants to read it. At the bottom, the JDK's and Runnel's frames below the
+   * last other frame (the thread's start, Runnel's goroutine wrapper) go. For a parked thread, so
+   * do the JDK's and Runnel's frames above the call the user made, which is kept ({@code
+   * Channel.receive}, not the channel core's wait inside it), as Go's traceback hides the
+   * runtime.
    */
   static List<StackTraceElement> trim(StackTraceElement[] stack, boolean parked) {
     int from = 0;
-    while (parked && from < stack.length && isMachinery(stack[from])) {
-      from++;
+    if (parked) {
+      while (from < stack.length && (isJdk(stack[from]) || isRunnel(stack[from]))) {
+        from++;
+      }
+      if (from > 0 && from < stack.length) {
+        from--; // keep the frame of the call the user made (Channel.receive, CountDownLatch.await)
+      } else if (from == stack.length) {
+        from = 0; // nothing but machinery: show it all
+      }
     }
     int to = stack.length;
-    while (to > from && isMachinery(stack[to - 1])) {
+    while (to > from && (isJdk(stack[to - 1]) || isRunnel(stack[to - 1]))) {
       to--;
     }
     return Arrays.asList(stack).subList(from, to);
   }
 
-  private static boolean isMachinery(StackTraceElement f) {
+  private static boolean isJdk(StackTraceElement f) {
     String c = f.getClassName();
-    return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
-        || c.startsWith("dev.runnel.internal.");
+    return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.");
+  }
+
+  /** Code sources of classes, by name: whether a frame is Runnel's own (not a user's, nor a test's). */
+  private static final Map<String, Boolean> RUNNEL_CLASSES = new ConcurrentHashMap<>();
+
+  private static final Object RUNNEL_SOURCE = codeSource(Goroutines.class);
+
+  /**
+   * Whether {@code f} is in Runnel core itself: in a {@code dev.runnel} package and loaded from
+   * the same place as core (tests and examples share core's packages but not its jar).
+   */
+  private static boolean isRunnel(StackTraceElement f) {
+    String c = f.getClassName();
+    if (!c.startsWith("dev.runnel.")) {
+      return false;
+    }
+    return RUNNEL_CLASSES.computeIfAbsent(
+        c,
+        name -> {
+          try {
+            Class<?> k = Class.forName(name, false, Goroutines.class.getClassLoader());
+            return Objects.equals(codeSource(k), RUNNEL_SOURCE);
+          } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+          }
+        });
+  }
+
+  private static Object codeSource(Class<?> k) {
+    var source = k.getProtectionDomain().getCodeSource();
+    return source == null ? null : source.getLocation();
   }
 }

@@ -12,6 +12,7 @@ import dev.runnel.testkit.Threads;
 import dev.runnel.time.Time;
 import dev.runnel.internal.ShortLock;
 import java.lang.reflect.Field;
+import java.util.concurrent.locks.LockSupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -238,17 +238,6 @@ class GoroutineDumpTest {
     }
   }
 
-  @Disabled(
-      "BUG: the stack of a goroutine parked in Channel.receive() starts at the package-private"
-          + " machinery frame dev.runnel.ChannelCore.awaitNode, then ChannelCore.receive, and only"
-          + " then dev.runnel.Channel.receive. GoroutineDump's Javadoc example shows"
-          + " 'at dev.runnel.Channel.receive(...)' as the first frame and GoroutineInfo.stack says"
-          + " 'without ... Runnel's internal frames at either end' (Go's traceback hides runtime"
-          + " frames such as runtime.chanrecv too). Same for select (SelectCore.choose /"
-          + " enqueueAndAwait / awaitNothing) and nil-channel receives (ReceiveOnlyChannel)."
-          + " Expected topFunction() == \"dev.runnel.Channel.receive\", actual"
-          + " \"dev.runnel.ChannelCore.awaitNode\". Reproduce: block a goroutine in ch.receive() and"
-          + " take GoroutineDump.take().")
   @Test
   void aParkedReceiveStartsAtChannelReceive() throws Exception {
     Channel<Integer> ch = Channel.make();
@@ -442,16 +431,6 @@ class GoroutineDumpTest {
     g.join();
   }
 
-  @Disabled(
-      "BUG: a goroutine that waits for a channel's internal lock (ChannelCore extends ShortLock,"
-          + " an AQS that parks with itself as blocker) is dumped as state \"waiting\" - the"
-          + " state GoroutineInfo documents for goroutines blocked OUTSIDE Runnel - with waitingOn"
-          + " the channel, e.g. 'goroutine 1043 [waiting]: waiting on chan[16/16]@.. at"
-          + " dev.runnel.ChannelCore.send'. Seen in the churn test (many senders on one channel)."
-          + " Expected: 'running' (Go never parks a goroutine on a channel's runtime lock) or a"
-          + " Runnel reason, never 'waiting'; leak checks and the deadlock detector would read it as"
-          + " a foreign block. Reproduce deterministically: hold the channel's lock (reflection on"
-          + " Channel.core, ShortLock.lock()) and send from a goroutine.")
   @Test
   void aGoroutineOnAChannelsInternalLockIsNotWaiting() throws Exception {
     Channel<Integer> ch = Channel.make(1);
@@ -461,9 +440,13 @@ class GoroutineDumpTest {
     lock.lock();
     Spawned g = Spawned.go(() -> ch.send(1));
     try {
-      GoroutineInfo info =
-          g.await("parked on the channel's lock", i -> !i.state().equals("running"));
-      assertThat(info.state()).as("%s", info).isNotEqualTo("waiting");
+      Threads.eventually(
+          "parked on the channel's lock",
+          () -> LockSupport.getBlocker(g.thread()) == lock);
+      GoroutineInfo info = g.info();
+      assertThat(info.state()).as("a short critical section's waiter runs: %s", info)
+          .isEqualTo("running");
+      assertThat(info.waitingOn()).isNull();
     } finally {
       lock.unlock();
     }
@@ -515,11 +498,7 @@ class GoroutineDumpTest {
         assertThat(dump.toString()).isNotNull();
         assertThat(dump.toJson()).startsWith("{").endsWith("}");
         for (GoroutineInfo g : dump.goroutines()) {
-          // A goroutine contending for a channel's internal lock shows "waiting": see
-          // aGoroutineOnAChannelsInternalLockIsNotWaiting (disabled, a bug).
-          if (!(g.state().equals("waiting") && g.topFunction().startsWith(CHANNEL_CORE))) {
-            states.add(g.state());
-          }
+          states.add(g.state());
         }
         GoroutineDump.countStartedAfter(mark);
         dumps++;
