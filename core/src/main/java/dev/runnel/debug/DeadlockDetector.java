@@ -4,7 +4,10 @@ import dev.runnel.internal.Goroutines;
 import dev.runnel.internal.SystemTime;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Go's global deadlock detection, opt-in: reports {@code fatal error: all goroutines are asleep -
@@ -22,24 +26,36 @@ import java.util.function.Consumer;
  * timer is pending that could wake any of them.
  *
  * <p><b>Which goroutines count.</b> Every live goroutine started by Runnel, and every live
- * non-daemon platform thread: the {@code main} thread while it runs, and threads such as a
- * server's or a thread pool's, which the JVM also waits for. A deadlock is reported when each of
- * them is parked in a Runnel operation without a deadline ({@code receive}, {@code send}, {@code
- * select}, {@code lock}, {@code await}, {@code acquire}, ...) and the system clock has no timer
- * queued or firing (a {@code withTimeout} context, a ticker, a {@code sleep}, a {@code
- * newTimer} being waited on). A thread blocked outside Runnel (in I/O, in a JDK lock, in {@code
- * Thread.sleep}) is not asleep in this sense, so it never takes part in a report; nor does a wait
- * with a timeout. Daemon platform threads and virtual threads not started by Runnel do not count:
- * if such a thread feeds Runnel objects, the detector can report a deadlock that it would end, so
- * do not enable the detector in such a program. {@code ManualClock} timers do not count as
- * pending: only a running thread can advance that clock.
+ * non-daemon platform thread: the {@code main} thread, and threads such as a server's or a thread
+ * pool's, which the JVM also waits for. A deadlock is reported when
+ *
+ * <ul>
+ *   <li>every goroutine is parked in a Runnel operation without a deadline ({@code receive},
+ *       {@code send}, {@code select}, {@code lock}, {@code await}, {@code acquire}, ...): a
+ *       goroutine doing anything else, including blocking I/O, a JDK lock or {@code
+ *       Thread.sleep}, could still wake the others, so it prevents a report (as a goroutine in
+ *       network I/O does in Go);
+ *   <li>every counted platform thread is parked in a Runnel operation without a deadline, or
+ *       waits outside Runnel with no timeout (an idle pool thread, {@code CountDownLatch.await()},
+ *       {@code join()}, a monitor): only another thread could wake it. One that runs (or does I/O)
+ *       or waits with a timeout prevents a report;
+ *   <li>and the system clock has no timer queued or firing (a {@code withTimeout} context, a
+ *       ticker, a {@code sleep}, a {@code newTimer} being waited on).
+ * </ul>
+ *
+ * A wait with a timeout never takes part in a report. Daemon platform threads and virtual threads
+ * not started by Runnel do not count: if such a thread feeds Runnel objects (or wakes a counted
+ * thread), the detector can report a deadlock that it would end, so do not enable the detector in
+ * such a program. {@code ManualClock} timers do not count as pending: only a running thread can
+ * advance that clock.
  *
  * <p><b>How.</b> A daemon thread checks at an interval: it reads every counted thread's park
  * blocker, and if all are blocked with no timer pending, reads them again after a short pause. A
  * blocked goroutine's waiter is a new object for every wait and never waits again once woken, so
- * if every thread is still parked on the same waiter, all of them were blocked together for the
- * whole pause and none could have woken another: the report is never a false positive under the
- * rule above. A deadlock is reported once; the detector reports again only after the set of
+ * if every goroutine is still parked on the same waiter, all of them were blocked together for the
+ * whole pause and none was woken; a counted platform thread waiting outside Runnel must show the
+ * same CPU time in both readings, so it did not run in between either: the report is never a
+ * false positive under the rule above. A deadlock is reported once; the detector reports again only after the set of
  * blocked waiters has changed. Nothing in Runnel's operations checks whether the detector is on:
  * while off, it costs nothing.
  *
@@ -57,6 +73,7 @@ public final class DeadlockDetector {
   private static final long SETTLE_NANOS = 20_000_000;
 
   private static final ReentrantLock LOCK = new ReentrantLock();
+  private static volatile Predicate<? super Thread> ignored = t -> false;
   private static Watchdog watchdog;
   private static Set<Waiter> lastReported = Set.of();
 
@@ -91,6 +108,19 @@ public final class DeadlockDetector {
     }
   }
 
+  /**
+   * Stops counting the platform threads {@code threads} accepts: threads that will not wake a
+   * goroutine, or that you want a deadlock reported before they do, such as a test framework's
+   * timeout watcher (JUnit's {@code junit-jupiter-timeout-watcher} is a non-daemon thread that
+   * waits with a timeout, so while it lives it would prevent every report). Replaces the earlier
+   * predicate; applies to {@link #check()} too.
+   *
+   * @param threads the platform threads not to count
+   */
+  public static void ignoreThreads(Predicate<? super Thread> threads) {
+    ignored = Objects.requireNonNull(threads, "threads");
+  }
+
   /** Disables detection; a check under way finishes first. */
   public static void disable() {
     LOCK.lock();
@@ -123,12 +153,12 @@ public final class DeadlockDetector {
    * @return the report if everything is blocked for good
    */
   public static Optional<DeadlockReport> check() {
-    Map<Thread, Waiter> first = blocked();
+    Map<Thread, Object> first = blocked();
     if (first == null) {
       return Optional.empty();
     }
     LockSupport.parkNanos(SETTLE_NANOS);
-    Map<Thread, Waiter> second = blocked();
+    Map<Thread, Object> second = blocked();
     if (second == null || !second.equals(first)) {
       return Optional.empty();
     }
@@ -145,14 +175,15 @@ public final class DeadlockDetector {
   }
 
   /**
-   * Every counted thread with the waiter it is blocked in for good; null if any counted thread is
-   * not, if a timer is pending, or if nothing is counted.
+   * Every counted thread with the waiter it is blocked in for good, or for a platform thread
+   * waiting outside Runnel, its CPU time (if it runs between two readings, they differ); null if
+   * any counted thread is not blocked, if a timer is pending, or if nothing is counted.
    */
-  private static Map<Thread, Waiter> blocked() {
+  private static Map<Thread, Object> blocked() {
     if (SystemTime.INSTANCE.queue().pending()) {
       return null;
     }
-    Map<Thread, Waiter> blocked = new IdentityHashMap<>();
+    Map<Thread, Object> blocked = new HashMap<>(); // threads and waiters: identity equality
     Thread me = Thread.currentThread();
     for (Goroutines.Goroutine g : Goroutines.all()) {
       Thread t = g.thread();
@@ -169,19 +200,39 @@ public final class DeadlockDetector {
       blocked.put(t, w);
     }
     for (Thread t : ThreadInspector.platformThreads()) {
-      if (t == me || t.isDaemon() || t.getName().equals("DestroyJavaVM")) {
+      if (t == me || t.isDaemon() || t.getName().equals("DestroyJavaVM") || ignored.test(t)) {
         continue; // DestroyJavaVM waits for the other non-daemon threads once main has returned
       }
       Waiter w = ThreadInspector.blockedForever(t);
-      if (w == null) {
+      if (w != null) {
+        blocked.put(t, w);
+      } else if (isWaitingForAnotherThread(t) && cpuTime(t) >= 0) {
+        blocked.put(t, cpuTime(t)); // compared across readings: it must not have run meanwhile
+      } else {
         return null;
       }
-      blocked.put(t, w);
     }
     if (blocked.isEmpty() || SystemTime.INSTANCE.queue().pending()) {
       return null;
     }
     return blocked;
+  }
+
+  /**
+   * Whether a platform thread outside Runnel waits with no timeout (an idle pool thread, a thread
+   * in {@code CountDownLatch.await()} or {@code join()}, one blocked on a monitor): only another
+   * thread can wake it. A thread in a timed wait, or running (which includes blocking I/O), can
+   * wake by itself.
+   */
+  private static boolean isWaitingForAnotherThread(Thread t) {
+    Thread.State s = t.getState();
+    return s == Thread.State.WAITING || s == Thread.State.BLOCKED;
+  }
+
+  /** The CPU time {@code t} has used, or -1 where the JVM cannot tell. */
+  private static long cpuTime(Thread t) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(t.threadId()) : -1;
   }
 
   private static void handleOnce(DeadlockReport report, Consumer<? super DeadlockReport> handler) {

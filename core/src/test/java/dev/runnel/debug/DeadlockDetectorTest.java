@@ -277,4 +277,64 @@ class DeadlockDetectorTest {
         .isInstanceOf(NullPointerException.class);
     assertThat(DeadlockDetector.isEnabled()).isFalse();
   }
+
+  @Test
+  void aPlatformThreadInATimedWaitPreventsAReportUntilIgnored() throws Exception {
+    Channel<Integer> never = Channel.make();
+    goroutines.goBlocked(never::receive);
+    {
+      CountDownLatch stop = new CountDownLatch(1);
+      Thread ticking =
+          Thread.ofPlatform()
+              .name("ticking")
+              .start(
+                  () -> {
+                    try {
+                      while (!stop.await(10, TimeUnit.MILLISECONDS)) {
+                        // a scheduler's thread: it wakes by itself and could feed a channel
+                      }
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+      try {
+        assertThat(DeadlockDetector.check()).as("a thread that wakes by itself").isEmpty();
+        DeadlockDetector.ignoreThreads(
+            t -> t == ticking || t.getName().equals(TestGoroutines.JUNIT_TIMEOUT_WATCHER));
+        assertThat(DeadlockDetector.check()).as("the same thread, ignored").isPresent();
+      } finally {
+        stop.countDown();
+        ticking.join();
+        DeadlockDetector.ignoreThreads( // the suite's rule, as assumeDeadlocksCanBeSeen sets it
+            t -> t.getName().equals(TestGoroutines.JUNIT_TIMEOUT_WATCHER));
+        never.close();
+      }
+    }
+  }
+
+  @Test
+  void aPlatformThreadWaitingWithNoTimeoutOutsideRunnelDoesNotPreventAReport() throws Exception {
+    Channel<Integer> never = Channel.make();
+    goroutines.goBlocked(never::receive);
+    {
+      CountDownLatch stop = new CountDownLatch(1);
+      Thread idle = Thread.ofPlatform().name("idle-pool-thread").start(() -> {
+        try {
+          stop.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      try {
+        Threads.eventually("idle parked", () -> idle.getState() == Thread.State.WAITING);
+        Optional<DeadlockReport> report = DeadlockDetector.check();
+        assertThat(report).isPresent();
+        assertThat(report.get().toString()).contains("thread \"idle-pool-thread\" [waiting]");
+      } finally {
+        stop.countDown();
+        idle.join();
+        never.close();
+      }
+    }
+  }
 }

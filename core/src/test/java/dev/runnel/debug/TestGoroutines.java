@@ -38,12 +38,21 @@ final class TestGoroutines {
     Thread me = Thread.currentThread();
     return ThreadInspector.platformThreads().stream()
         .filter(t -> t != me && !t.isDaemon() && !t.getName().equals("DestroyJavaVM"))
+        .filter(t -> !t.getName().equals(JUNIT_TIMEOUT_WATCHER))
+        .filter(t -> t.getState() != Thread.State.WAITING && t.getState() != Thread.State.BLOCKED)
         .map(t -> t.getName() + " " + t.getState())
         .toList();
   }
 
-  /** Skips a test that needs the detector to see a deadlock when such a thread exists. */
+  /** JUnit's {@code @Timeout} thread: non-daemon, in a timed wait while a cancelled timeout lingers. */
+  static final String JUNIT_TIMEOUT_WATCHER = "junit-jupiter-timeout-watcher";
+
+  /**
+   * Skips a test that needs the detector to see a deadlock when such a thread exists. JUnit's
+   * timeout watcher is ignored, as the testing module's deadlock extension does.
+   */
   static void assumeDeadlocksCanBeSeen() {
+    DeadlockDetector.ignoreThreads(t -> t.getName().equals(JUNIT_TIMEOUT_WATCHER));
     List<String> others = otherCountedPlatformThreads();
     Assumptions.assumeTrue(
         others.isEmpty(),
