@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runnel.Channel;
 import dev.runnel.Go;
 import dev.runnel.debug.GoroutineInfo;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,26 +22,14 @@ class IgnoreRulesTest {
   /** Every sample's goroutines wait on one of these; released after each test here. */
   static Channel<Void> gate;
 
-  static CountDownLatch latch;
-
   @BeforeEach
   void openGate() {
     gate = Channel.make();
-    latch = new CountDownLatch(1);
   }
 
   @AfterEach
   void releaseSampleGoroutines() {
     gate.close();
-    latch.countDown();
-  }
-
-  /**
-   * Waits on a JDK latch: the JDK's frames are trimmed from the dump, so this method is the
-   * goroutine's innermost frame.
-   */
-  static void awaitLatch(CountDownLatch l) throws InterruptedException {
-    l.await();
   }
 
   /** The body of the samples' goroutines: a named frame under the top one. */
@@ -86,21 +73,18 @@ class IgnoreRulesTest {
   }
 
   @Sample
-  @CheckGoroutineLeaks(
-      ignoreTopFunctions = "dev.runnel.testing.IgnoreRulesTest.awaitLatch",
-      retryMillis = 50)
+  @CheckGoroutineLeaks(ignoreTopFunctions = "dev.runnel.Channel.receive", retryMillis = 50)
   static class ByTopFunction {
     @Test
     void blockedInTheIgnoredFunction() throws InterruptedException {
       long mark = GoroutineLeaks.mark();
-      CountDownLatch l = latch;
-      Go.go(() -> awaitLatch(l));
-      GoroutineInfo g = Samples.awaitState(mark, "waiting");
-      assertThat(g.topFunction()).isEqualTo("dev.runnel.testing.IgnoreRulesTest.awaitLatch");
+      startWaiter(null);
+      GoroutineInfo g = Samples.awaitState(mark, "chan receive");
+      assertThat(g.topFunction()).isEqualTo("dev.runnel.Channel.receive");
     }
   }
 
-  /** The ignored function is on the stack, under Runnel's channel frames. */
+  /** The ignored function is on the stack, under Channel.receive. */
   @Sample
   @CheckGoroutineLeaks(
       ignoreTopFunctions = "dev.runnel.testing.IgnoreRulesTest.waitForGate",
