@@ -4,10 +4,7 @@ import dev.runnel.internal.Goroutines;
 import dev.runnel.internal.SystemTime;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -30,15 +27,12 @@ import java.util.function.Predicate;
  * pool's, which the JVM also waits for. A deadlock is reported when
  *
  * <ul>
- *   <li>every goroutine is parked in a Runnel operation without a deadline ({@code receive},
- *       {@code send}, {@code select}, {@code lock}, {@code await}, {@code acquire}, ...): a
- *       goroutine doing anything else, including blocking I/O, a JDK lock or {@code
- *       Thread.sleep}, could still wake the others, so it prevents a report (as a goroutine in
- *       network I/O does in Go);
- *   <li>every counted platform thread is parked in a Runnel operation without a deadline, or
- *       waits outside Runnel with no timeout (an idle pool thread, {@code CountDownLatch.await()},
- *       {@code join()}, a monitor): only another thread could wake it. One that runs (or does I/O)
- *       or waits with a timeout prevents a report;
+ *   <li>every one of them is parked in a Runnel operation without a deadline ({@code receive},
+ *       {@code send}, {@code select}, {@code lock}, {@code await}, {@code acquire}, ...): one
+ *       doing anything else, including blocking I/O, a JDK lock, {@code Thread.sleep}, or an idle
+ *       pool thread waiting for work, could still wake the others, so it prevents a report (as a
+ *       goroutine in network I/O does in Go; {@link #ignoreThreads} stops counting threads you
+ *       know will not);
  *   <li>and the system clock has no timer queued or firing (a {@code withTimeout} context, a
  *       ticker, a {@code sleep}, a {@code newTimer} being waited on).
  * </ul>
@@ -53,9 +47,7 @@ import java.util.function.Predicate;
  * blocker, and if all are blocked with no timer pending, reads them again after a short pause. A
  * blocked goroutine's waiter is a new object for every wait and never waits again once woken, so
  * if every goroutine is still parked on the same waiter, all of them were blocked together for the
- * whole pause and none was woken; a counted platform thread waiting outside Runnel must show the
- * same CPU time in both readings, so it did not run in between either: the report is never a
- * false positive under the rule above. A deadlock is reported once; the detector reports again only after the set of
+ * whole pause and none was woken: the report is never a false positive under the rule above. A deadlock is reported once; the detector reports again only after the set of
  * blocked waiters has changed. Nothing in Runnel's operations checks whether the detector is on:
  * while off, it costs nothing.
  *
@@ -153,12 +145,12 @@ public final class DeadlockDetector {
    * @return the report if everything is blocked for good
    */
   public static Optional<DeadlockReport> check() {
-    Map<Thread, Object> first = blocked();
+    Map<Thread, Waiter> first = blocked();
     if (first == null) {
       return Optional.empty();
     }
     LockSupport.parkNanos(SETTLE_NANOS);
-    Map<Thread, Object> second = blocked();
+    Map<Thread, Waiter> second = blocked();
     if (second == null || !second.equals(first)) {
       return Optional.empty();
     }
@@ -175,15 +167,14 @@ public final class DeadlockDetector {
   }
 
   /**
-   * Every counted thread with the waiter it is blocked in for good, or for a platform thread
-   * waiting outside Runnel, its CPU time (if it runs between two readings, they differ); null if
-   * any counted thread is not blocked, if a timer is pending, or if nothing is counted.
+   * Every counted thread with the waiter it is blocked in for good; null if any counted thread is
+   * not, if a timer is pending, or if nothing is counted.
    */
-  private static Map<Thread, Object> blocked() {
+  private static Map<Thread, Waiter> blocked() {
     if (SystemTime.INSTANCE.queue().pending()) {
       return null;
     }
-    Map<Thread, Object> blocked = new HashMap<>(); // threads and waiters: identity equality
+    Map<Thread, Waiter> blocked = new IdentityHashMap<>();
     Thread me = Thread.currentThread();
     for (Goroutines.Goroutine g : Goroutines.all()) {
       Thread t = g.thread();
@@ -204,35 +195,15 @@ public final class DeadlockDetector {
         continue; // DestroyJavaVM waits for the other non-daemon threads once main has returned
       }
       Waiter w = ThreadInspector.blockedForever(t);
-      if (w != null) {
-        blocked.put(t, w);
-      } else if (isWaitingForAnotherThread(t) && cpuTime(t) >= 0) {
-        blocked.put(t, cpuTime(t)); // compared across readings: it must not have run meanwhile
-      } else {
+      if (w == null) {
         return null;
       }
+      blocked.put(t, w);
     }
     if (blocked.isEmpty() || SystemTime.INSTANCE.queue().pending()) {
       return null;
     }
     return blocked;
-  }
-
-  /**
-   * Whether a platform thread outside Runnel waits with no timeout (an idle pool thread, a thread
-   * in {@code CountDownLatch.await()} or {@code join()}, one blocked on a monitor): only another
-   * thread can wake it. A thread in a timed wait, or running (which includes blocking I/O), can
-   * wake by itself.
-   */
-  private static boolean isWaitingForAnotherThread(Thread t) {
-    Thread.State s = t.getState();
-    return s == Thread.State.WAITING || s == Thread.State.BLOCKED;
-  }
-
-  /** The CPU time {@code t} has used, or -1 where the JVM cannot tell. */
-  private static long cpuTime(Thread t) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(t.threadId()) : -1;
   }
 
   private static void handleOnce(DeadlockReport report, Consumer<? super DeadlockReport> handler) {

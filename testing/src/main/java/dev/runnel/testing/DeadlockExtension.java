@@ -14,9 +14,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The JUnit 5 extension behind {@link DetectDeadlocks}. Before each test it enables the {@code
  * DeadlockDetector} (the test thread counts: a test blocked in {@code wg.await()} or {@code
  * receive()} is part of the deadlock), not counting JUnit's timeout watcher thread. When a
- * deadlock is reported, it interrupts every blocked thread, so the test thread's wait throws and
- * the deadlocked goroutines end; the test then fails with an {@link AssertionError} whose message
- * is the report. After the test the detector is disabled.
+ * deadlock is reported, it interrupts every blocked thread, so the test thread's wait throws (or
+ * returns, if the goroutines' end releases it first) and the deadlocked goroutines end; the test
+ * then fails with an {@link AssertionError} whose message is the report. After the test the
+ * detector is disabled and the test thread's interrupt status cleared.
  *
  * <p>The detector is process-wide: do not use this extension with tests that run concurrently.
  */
@@ -66,6 +67,9 @@ public final class DeadlockExtension
   public void afterEach(ExtensionContext context) {
     DeadlockDetector.disable();
     DeadlockReport report = reportOf(context);
+    if (report != null) {
+      Thread.interrupted(); // ours, if the test's wait ended otherwise: not for the next test
+    }
     if (report != null && context.getExecutionException().isEmpty()) {
       // the test swallowed the interrupt and passed: the deadlock still fails it
       throw new AssertionError(report.toString());

@@ -38,7 +38,11 @@ class DetectDeadlocksTest {
         .contains("[sync.WaitGroup.Wait]")
         .contains("[chan receive]")
         .contains("pingPongWithNobodyServing");
-    assertThat(failure.getCause()).isInstanceOf(InterruptedException.class);
+    // The interrupt ends either the test's wait (the cause) or first the goroutines, whose end
+    // releases the wait: then the test returns and fails after it, with no cause.
+    if (failure.getCause() != null) {
+      assertThat(failure.getCause()).isInstanceOf(InterruptedException.class);
+    }
     assertThat(DeadlockDetector.isEnabled()).as("disabled after the test").isFalse();
   }
 
