@@ -105,7 +105,7 @@ final class ThreadInspector {
     if (LockSupport.getBlocker(t) instanceof Waiter w
         && w.isWaiting()
         && w.parkedSince() != 0
-        && w.deadline() == Long.MAX_VALUE) {
+        && !w.isTimed()) {
       return w;
     }
     return null;

@@ -67,6 +67,9 @@ public abstract class Waiter {
 
   private static final VarHandle RESULT;
 
+  /** The bit of {@link #parked} that says the wait has a deadline. */
+  private static final long TIMED = 1;
+
   static {
     try {
       RESULT = MethodHandles.lookup().findVarHandle(Waiter.class, "result", Object.class);
@@ -77,10 +80,12 @@ public abstract class Waiter {
 
   private final Thread thread;
   private volatile Object result;
-  /** System.nanoTime() when the goroutine parked, 0 while it has not; for goroutine dumps. */
-  private volatile long parkedSince;
-  /** The deadline of the wait, written before parkedSince; for the deadlock detector. */
-  private long deadline;
+  /**
+   * For goroutine dumps and the deadlock detector: 0 while the goroutine has not parked; then
+   * System.nanoTime() at the park with its lowest bit replaced by whether the wait has a deadline
+   * (a nanosecond of precision for no extra field in every wait node).
+   */
+  private volatile long parked;
 
   /** Creates a waiter for the current thread. */
   protected Waiter() {
@@ -190,8 +195,8 @@ public abstract class Waiter {
       return r;
     }
     boolean deferredInterrupt = false;
-    this.deadline = deadline;
-    parkedSince = System.nanoTime();
+    long now = System.nanoTime() & ~TIMED;
+    parked = (deadline != Long.MAX_VALUE ? now | TIMED : now) | (now == 0 ? 2 : 0);
     while ((r = result) == null) {
       if (thread.isInterrupted()) {
         if (!interruptible) {
@@ -274,16 +279,16 @@ public abstract class Waiter {
    * @return the {@link System#nanoTime()} of the park, or 0 if it has not parked yet
    */
   public final long parkedSince() {
-    return parkedSince;
+    return parked & ~TIMED;
   }
 
   /**
-   * The deadline of the wait; read after a non-zero {@link #parkedSince()}.
+   * Whether the wait has a deadline (a timeout), so that it ends by itself.
    *
-   * @return a {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
+   * @return true for a timed wait; false for an untimed one, or before the park
    */
-  public final long deadline() {
-    return deadline;
+  public final boolean isTimed() {
+    return (parked & TIMED) != 0;
   }
 
   @Override
