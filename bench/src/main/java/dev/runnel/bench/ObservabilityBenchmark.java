@@ -1,6 +1,5 @@
 package dev.runnel.bench;
 
-import dev.runnel.Channel;
 import dev.runnel.Go;
 import dev.runnel.debug.DeadlockDetector;
 import dev.runnel.debug.GoroutineDump;
@@ -49,9 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ObservabilityBenchmark {
 
-  static final int ROUND_TRIPS = 10_000;
   static final int STARTS = 10_000;
-  private static final Integer BALL = Workers.value(0);
 
   /** The detector under test, enabled for the whole trial. */
   @State(Scope.Benchmark)
@@ -98,22 +95,9 @@ public class ObservabilityBenchmark {
   }
 
   @Benchmark
-  @OperationsPerInvocation(ROUND_TRIPS)
+  @OperationsPerInvocation(PingPongBenchmark.ROUND_TRIPS)
   public void pingPong(Detectors d) {
-    Channel<Integer> ping = Channel.make();
-    Channel<Integer> pong = Channel.make();
-    Workers.runAll(
-        () -> {
-          for (int i = 0; i < ROUND_TRIPS; i++) {
-            ping.send(BALL);
-            pong.receive();
-          }
-        },
-        () -> {
-          for (int i = 0; i < ROUND_TRIPS; i++) {
-            pong.send(ping.receive());
-          }
-        });
+    PingPongBenchmark.runnelRoundTrips();
   }
 
   @Benchmark

@@ -36,6 +36,11 @@ public class PingPongBenchmark {
   @Benchmark
   @OperationsPerInvocation(ROUND_TRIPS)
   public void runnelChannel() {
+    runnelRoundTrips();
+  }
+
+  /** {@value #ROUND_TRIPS} round trips over two unbuffered Runnel channels; shared with others. */
+  static void runnelRoundTrips() {
     Channel<Integer> ping = Channel.make();
     Channel<Integer> pong = Channel.make();
     runAll(

@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -64,10 +63,9 @@ public final class DeadlockDetector {
   /** The pause between the two readings of one check. */
   private static final long SETTLE_NANOS = 20_000_000;
 
-  private static final ReentrantLock LOCK = new ReentrantLock();
+  private static final Switch SWITCH = new Switch();
   private static volatile Predicate<? super Thread> ignored = t -> false;
-  private static Watchdog watchdog;
-  private static Set<Waiter> lastReported = Set.of();
+  private static volatile Set<Waiter> lastReported = Set.of(); // written by the watchdog, reset on stop
 
   private DeadlockDetector() {}
 
@@ -87,17 +85,18 @@ public final class DeadlockDetector {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("non-positive interval for DeadlockDetector: " + interval);
     }
-    LOCK.lock();
-    try {
-      stopLocked();
-      watchdog =
-          new Watchdog(
-              "runnel-deadlock-detector",
-              interval,
-              () -> check().ifPresent(r -> handleOnce(r, handler)));
-    } finally {
-      LOCK.unlock();
-    }
+    SWITCH.on(
+        () -> {
+          Watchdog watchdog =
+              new Watchdog(
+                  "runnel-deadlock-detector",
+                  interval,
+                  () -> check().ifPresent(r -> handleOnce(r, handler)));
+          return () -> {
+            watchdog.stop();
+            lastReported = Set.of();
+          };
+        });
   }
 
   /**
@@ -115,12 +114,7 @@ public final class DeadlockDetector {
 
   /** Disables detection; a check under way finishes first. */
   public static void disable() {
-    LOCK.lock();
-    try {
-      stopLocked();
-    } finally {
-      LOCK.unlock();
-    }
+    SWITCH.off();
   }
 
   /**
@@ -129,12 +123,7 @@ public final class DeadlockDetector {
    * @return true if enabled
    */
   public static boolean isEnabled() {
-    LOCK.lock();
-    try {
-      return watchdog != null;
-    } finally {
-      LOCK.unlock();
-    }
+    return SWITCH.isOn();
   }
 
   /**
@@ -218,13 +207,5 @@ public final class DeadlockDetector {
     }
     lastReported = waiters;
     handler.accept(report);
-  }
-
-  private static void stopLocked() {
-    if (watchdog != null) {
-      watchdog.stop();
-      watchdog = null;
-      lastReported = Set.of();
-    }
   }
 }

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param name the thread name
  * @param state Go's wait reason ({@code chan receive}, {@code sync.Mutex.Lock}, {@code select},
  *     {@code semacquire}, {@code sleep}, ...) for a goroutine blocked in Runnel; {@code running} for
- *     one that runs (or is ready to); {@code waiting} or {@code sleep} for one blocked outside
- *     Runnel
+ *     one that runs (or is ready to, or is inside a Runnel object's short critical section); for
+ *     one blocked outside Runnel, {@code sleep} ({@code Thread.sleep}), {@code monitor enter} (a
+ *     {@code synchronized} block) or {@code waiting} (any other park, such as a JDK lock or
+ *     blocking queue: {@code waitingOn} then names the JDK's blocker)
  * @param waiting how long it has been blocked in that state; {@link Duration#ZERO} when running
  * @param waitingOn what it waits on ({@code chan[0/1]@1b6d3586}, {@code Mutex[locked,
  *     waiters=2]@...}, a select's cases), or {@code null}

@@ -2,7 +2,6 @@ package dev.runnel.debug;
 
 import dev.runnel.internal.LockTracker;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -26,8 +25,7 @@ import java.util.function.Consumer;
  */
 public final class LockOrderDetector {
 
-  private static final ReentrantLock LOCK = new ReentrantLock();
-  private static LockTracker.Listener listener;
+  private static final Switch SWITCH = new Switch();
 
   private LockOrderDetector() {}
 
@@ -45,11 +43,10 @@ public final class LockOrderDetector {
    */
   public static void enable(Consumer<? super LockOrderViolation> handler) {
     Objects.requireNonNull(handler, "handler");
-    LOCK.lock();
-    try {
-      disableLocked();
-      listener =
-          (first, second, earlierThread, earlierStack, thread, stack) ->
+    SWITCH.on(
+        () -> {
+          LockTracker.Listener listener =
+              (first, second, earlierThread, earlierStack, thread, stack) ->
               handler.accept(
                   new LockOrderViolation(
                       ThreadInspector.name(first),
@@ -58,20 +55,14 @@ public final class LockOrderDetector {
                       ThreadInspector.trim(earlierStack, false),
                       thread,
                       ThreadInspector.trim(stack, false)));
-      LockTracker.start(listener);
-    } finally {
-      LOCK.unlock();
-    }
+          LockTracker.start(listener);
+          return () -> LockTracker.stop(listener);
+        });
   }
 
   /** Disables detection and forgets the orders seen. */
   public static void disable() {
-    LOCK.lock();
-    try {
-      disableLocked();
-    } finally {
-      LOCK.unlock();
-    }
+    SWITCH.off();
   }
 
   /**
@@ -80,18 +71,6 @@ public final class LockOrderDetector {
    * @return true if enabled
    */
   public static boolean isEnabled() {
-    LOCK.lock();
-    try {
-      return listener != null;
-    } finally {
-      LOCK.unlock();
-    }
-  }
-
-  private static void disableLocked() {
-    if (listener != null) {
-      LockTracker.stop(listener);
-      listener = null;
-    }
+    return SWITCH.isOn();
   }
 }

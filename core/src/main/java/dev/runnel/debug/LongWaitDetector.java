@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -29,8 +28,7 @@ import java.util.function.Consumer;
  */
 public final class LongWaitDetector {
 
-  private static final ReentrantLock LOCK = new ReentrantLock();
-  private static Watchdog watchdog;
+  private static final Switch SWITCH = new Switch();
   private static final Set<Waiter> REPORTED =
       Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
 
@@ -57,29 +55,24 @@ public final class LongWaitDetector {
     if (threshold.isNegative() || threshold.isZero()) {
       throw new IllegalArgumentException("non-positive threshold for LongWaitDetector: " + threshold);
     }
-    LOCK.lock();
-    try {
-      disableLocked();
-      LockTracker.start(null);
-      long nanos = threshold.toNanos();
-      watchdog =
-          new Watchdog(
-              "runnel-long-wait-detector",
-              threshold.dividedBy(4),
-              () -> scan(nanos, handler));
-    } finally {
-      LOCK.unlock();
-    }
+    long nanos = threshold.toNanos();
+    SWITCH.on(
+        () -> {
+          LockTracker.start(null);
+          Watchdog watchdog =
+              new Watchdog(
+                  "runnel-long-wait-detector", threshold.dividedBy(4), () -> scan(nanos, handler));
+          return () -> {
+            watchdog.stop();
+            LockTracker.stop(null);
+            REPORTED.clear();
+          };
+        });
   }
 
   /** Disables detection. */
   public static void disable() {
-    LOCK.lock();
-    try {
-      disableLocked();
-    } finally {
-      LOCK.unlock();
-    }
+    SWITCH.off();
   }
 
   /**
@@ -88,12 +81,7 @@ public final class LongWaitDetector {
    * @return true if enabled
    */
   public static boolean isEnabled() {
-    LOCK.lock();
-    try {
-      return watchdog != null;
-    } finally {
-      LOCK.unlock();
-    }
+    return SWITCH.isOn();
   }
 
   private static void scan(long thresholdNanos, Consumer<? super LongWait> handler) {
@@ -124,14 +112,5 @@ public final class LongWaitDetector {
     return r == WaitReason.MUTEX_LOCK
         || r == WaitReason.RW_MUTEX_LOCK
         || r == WaitReason.RW_MUTEX_READ_LOCK;
-  }
-
-  private static void disableLocked() {
-    if (watchdog != null) {
-      watchdog.stop();
-      watchdog = null;
-      LockTracker.stop(null);
-      REPORTED.clear();
-    }
   }
 }
