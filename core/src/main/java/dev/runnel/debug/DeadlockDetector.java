@@ -6,6 +6,7 @@ import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,15 @@ import java.util.function.Predicate;
  *       ticker, a {@code sleep}, a {@code newTimer} being waited on).
  * </ul>
  *
- * A wait with a timeout never takes part in a report. Daemon platform threads and virtual threads
- * not started by Runnel do not count: if such a thread feeds Runnel objects (or wakes a counted
- * thread), the detector can report a deadlock that it would end, so do not enable the detector in
- * such a program. {@code ManualClock} timers do not count as pending: only a running thread can
- * advance that clock.
+ * A wait with a timeout never takes part in a report. Virtual threads that Runnel did not start
+ * ({@code Thread.ofVirtual()}, a virtual-thread executor) are listed by no public API, so they are
+ * checked once, when everything else looks deadlocked, through the JDK's thread dump ({@code
+ * HotSpotDiagnosticMXBean.dumpThreads}, a few milliseconds): one that is not parked in a Runnel
+ * wait without a timeout prevents the report. Daemon platform threads do not count: if such a
+ * thread feeds Runnel objects (or wakes a counted thread), the detector can report a deadlock that
+ * it would end, so do not enable the detector in such a program, or keep such threads non-daemon.
+ * {@code ManualClock} timers do not count as pending: only a running thread can advance that
+ * clock.
  *
  * <p><b>How.</b> A daemon thread checks at an interval: it reads every counted thread's park
  * blocker, and if all are blocked with no timer pending, reads them again after a short pause. A
@@ -140,7 +145,7 @@ public final class DeadlockDetector {
     }
     LockSupport.parkNanos(SETTLE_NANOS);
     Map<Thread, Waiter> second = blocked();
-    if (second == null || !second.equals(first)) {
+    if (second == null || !second.equals(first) || othersMayAct()) {
       return Optional.empty();
     }
     List<GoroutineInfo> entries = new ArrayList<>();
@@ -153,6 +158,18 @@ public final class DeadlockDetector {
                 : Long.compare(a.id(), b.id()));
     return Optional.of(
         new DeadlockReport(GoroutineDump.of(entries), new ArrayList<>(second.keySet())));
+  }
+
+  /** Whether a virtual thread that Runnel did not start could still act (see the census). */
+  private static boolean othersMayAct() {
+    Set<Long> known = new HashSet<>();
+    for (Goroutines.Goroutine g : Goroutines.all()) {
+      known.add(g.thread().threadId());
+    }
+    for (Thread t : ThreadInspector.platformThreads()) {
+      known.add(t.threadId());
+    }
+    return VirtualThreadCensus.othersMayAct(known);
   }
 
   /**

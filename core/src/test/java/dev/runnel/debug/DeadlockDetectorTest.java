@@ -342,4 +342,45 @@ class DeadlockDetectorTest {
       never.close();
     }
   }
+
+  @Test
+  void aVirtualThreadRunnelDidNotStartPreventsAReportWhileItRuns() throws Exception {
+    Channel<Integer> never = Channel.make();
+    goroutines.goBlocked(never::receive);
+    CountDownLatch stop = new CountDownLatch(1);
+    // A plain virtual thread (an executor's, say), busy: it could send on `never` next.
+    Thread busy =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (stop.getCount() > 0) {
+                    Thread.onSpinWait();
+                  }
+                });
+    try {
+      assertThat(DeadlockDetector.check()).as("a plain virtual thread that runs").isEmpty();
+    } finally {
+      stop.countDown();
+      busy.join();
+    }
+    // The same kind of thread parked in a Runnel wait is part of the deadlock, not a way out.
+    Thread stuck =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    never.receive();
+                  } catch (InterruptedException e) {
+                    // released by the test
+                  }
+                });
+    try {
+      Threads.awaitParked(stuck);
+      assertThat(DeadlockDetector.check()).as("a plain virtual thread parked in Runnel").isPresent();
+    } finally {
+      stuck.interrupt();
+      stuck.join();
+      never.close();
+    }
+  }
 }
