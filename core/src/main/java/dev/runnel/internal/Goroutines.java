@@ -4,11 +4,8 @@ import dev.runnel.GoFunc;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,7 +25,7 @@ public final class Goroutines {
   public static final String NAME_PREFIX = "goroutine-";
 
   private static final AtomicLong IDS = new AtomicLong();
-  private static final Set<Goroutine> LIVE = ConcurrentHashMap.newKeySet();
+  private static final GoroutineRegistry LIVE = new GoroutineRegistry();
   private static volatile Thread.UncaughtExceptionHandler panicHandler;
   private static volatile boolean recordCreationStacks = Boolean.getBoolean("dev.runnel.creationStacks");
 
@@ -56,24 +53,29 @@ public final class Goroutines {
   }
 
   /**
-   * One live goroutine: its body with panic reporting, and what a dump says about its start. One
-   * object and one stack frame per goroutine, as a blocked goroutine's footprint is a benchmarked
-   * target.
+   * One live goroutine: its body with panic reporting, what a dump says about its start, and its
+   * links in the registry. One object and one stack frame per goroutine, as a blocked goroutine's
+   * footprint is a benchmarked target.
    */
   public static final class Goroutine implements Runnable {
     private final long id;
     private final GoFunc body;
     private final String parentName;
-    private final long startedNanos;
     private final Throwable creation;
     private Thread thread; // set before start; LIVE.add publishes it
+    Goroutine prev; // the registry's links, guarded by its stripe's lock
+    Goroutine next;
 
     Goroutine(long id, GoFunc body, Throwable creation) {
       this.id = id;
       this.body = body;
       this.parentName = Thread.currentThread().getName();
-      this.startedNanos = System.nanoTime();
       this.creation = creation;
+    }
+
+    /** A list head for the registry: no goroutine. */
+    static Goroutine sentinel() {
+      return new Goroutine(-1, () -> {}, null);
     }
 
     @Override
@@ -102,11 +104,6 @@ public final class Goroutines {
       return parentName;
     }
 
-    /** {@link System#nanoTime()} at the start. */
-    public long startedNanos() {
-      return startedNanos;
-    }
-
     /**
      * The stack of the {@code Go.go} call, without Runnel's own frames; empty when creation stacks
      * were not recorded.
@@ -130,9 +127,9 @@ public final class Goroutines {
     return c.startsWith("dev.runnel.internal.") || c.equals("dev.runnel.Go");
   }
 
-  /** The live goroutines, a weakly consistent view. */
-  public static Collection<Goroutine> all() {
-    return Collections.unmodifiableSet(LIVE);
+  /** The live goroutines, a weakly consistent copy. */
+  public static List<Goroutine> all() {
+    return LIVE.snapshot();
   }
 
   /** Goroutines started and not yet returned. */

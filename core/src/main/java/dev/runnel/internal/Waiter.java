@@ -67,8 +67,9 @@ public abstract class Waiter {
 
   private static final VarHandle RESULT;
 
-  /** The bit of {@link #parked} that says the wait has a deadline. */
+  /** The bits of {@link #parked} that say the wait has a deadline, and that it has begun. */
   private static final long TIMED = 1;
+  private static final long PARKED = 2;
 
   static {
     try {
@@ -82,8 +83,9 @@ public abstract class Waiter {
   private volatile Object result;
   /**
    * For goroutine dumps and the deadlock detector: 0 while the goroutine has not parked; then
-   * System.nanoTime() at the park with its lowest bit replaced by whether the wait has a deadline
-   * (a nanosecond of precision for no extra field in every wait node).
+   * System.nanoTime() at the park with its two lowest bits replaced: PARKED (so never 0) and
+   * whether the wait has a deadline (TIMED). Three nanoseconds of precision for no extra field in
+   * every wait node.
    */
   private volatile long parked;
 
@@ -195,8 +197,8 @@ public abstract class Waiter {
       return r;
     }
     boolean deferredInterrupt = false;
-    long now = System.nanoTime() & ~TIMED;
-    parked = (deadline != Long.MAX_VALUE ? now | TIMED : now) | (now == 0 ? 2 : 0);
+    long timed = deadline == Long.MAX_VALUE ? 0 : TIMED;
+    parked = (System.nanoTime() & ~(TIMED | PARKED)) | PARKED | timed;
     while ((r = result) == null) {
       if (thread.isInterrupted()) {
         if (!interruptible) {
@@ -279,7 +281,7 @@ public abstract class Waiter {
    * @return the {@link System#nanoTime()} of the park, or 0 if it has not parked yet
    */
   public final long parkedSince() {
-    return parked & ~TIMED;
+    return parked & ~(TIMED | PARKED);
   }
 
   /**
