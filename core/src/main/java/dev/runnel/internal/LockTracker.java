@@ -156,6 +156,16 @@ public final class LockTracker {
     }
   }
 
+  /**
+   * Takes {@code lock} with tracking: {@link #beforeLock}, then {@code lockUntracked}, then {@link
+   * #acquired}. For the blocking lock calls, while tracking is on.
+   */
+  public static void lock(Object lock, Runnable lockUntracked) {
+    beforeLock(lock);
+    lockUntracked.run();
+    acquired(lock);
+  }
+
   /** Called once {@code lock} is held by the current thread. */
   public static void acquired(Object lock) {
     Thread me = Thread.currentThread();

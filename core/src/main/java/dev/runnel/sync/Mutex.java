@@ -161,9 +161,7 @@ public final class Mutex implements Locker {
   @Override
   public void lock() {
     if (LockTracker.on && !inner) {
-      LockTracker.beforeLock(this);
-      lockUntracked();
-      LockTracker.acquired(this);
+      LockTracker.lock(this, this::lockUntracked);
       return;
     }
     lockUntracked();

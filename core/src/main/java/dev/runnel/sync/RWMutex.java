@@ -114,9 +114,7 @@ public final class RWMutex implements Locker {
    */
   public void readLock() {
     if (LockTracker.on) {
-      LockTracker.beforeLock(this);
-      readLockUntracked();
-      LockTracker.acquired(this);
+      LockTracker.lock(this, this::readLockUntracked);
       return;
     }
     readLockUntracked();
@@ -182,9 +180,7 @@ public final class RWMutex implements Locker {
   @Override
   public void lock() {
     if (LockTracker.on) {
-      LockTracker.beforeLock(this);
-      lockUntracked();
-      LockTracker.acquired(this);
+      LockTracker.lock(this, this::lockUntracked);
       return;
     }
     lockUntracked();
