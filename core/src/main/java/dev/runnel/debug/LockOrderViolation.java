@@ -11,9 +11,9 @@ import java.util.Objects;
  *
  * @param first the lock held, by class and identity ({@code Mutex@1b6d3586})
  * @param second the lock being taken while holding {@code first}
- * @param earlierGoroutine the thread that earlier took {@code first} while holding {@code second}
+ * @param earlierGoroutine the name of the thread that earlier took {@code first} while holding {@code second}
  * @param earlierStack its stack when it did (empty for a relock)
- * @param goroutine the thread taking {@code second} now
+ * @param goroutine the name of the thread taking {@code second} now
  * @param stack its stack now
  */
 public record LockOrderViolation(
@@ -46,9 +46,9 @@ public record LockOrderViolation(
    *
    * <pre>
    * potential deadlock: inconsistent lock order
-   * goroutine-9 locks Mutex@2 while holding Mutex@1:
+   * goroutine 9 locks Mutex@2 while holding Mutex@1:
    * 	at ...
-   * goroutine-7 locked Mutex@1 while holding Mutex@2:
+   * goroutine 7 locked Mutex@1 while holding Mutex@2:
    * 	at ...
    * </pre>
    *
@@ -58,16 +58,19 @@ public record LockOrderViolation(
   public String toString() {
     StringBuilder sb = new StringBuilder();
     if (isRelock()) {
-      sb.append("potential deadlock: ").append(goroutine).append(" locks ").append(second)
+      sb.append("potential deadlock: ").append(ThreadInspector.label(goroutine)).append(" locks ")
+          .append(second)
           .append(", which it already holds:\n");
       frames(sb, stack);
       return sb.toString();
     }
     sb.append("potential deadlock: inconsistent lock order\n");
-    sb.append(goroutine).append(" locks ").append(second).append(" while holding ").append(first)
+    sb.append(ThreadInspector.label(goroutine)).append(" locks ").append(second)
+        .append(" while holding ").append(first)
         .append(":\n");
     frames(sb, stack);
-    sb.append(earlierGoroutine).append(" locked ").append(first).append(" while holding ")
+    sb.append(ThreadInspector.label(earlierGoroutine)).append(" locked ").append(first)
+        .append(" while holding ")
         .append(second).append(":\n");
     frames(sb, earlierStack);
     return sb.toString();

@@ -31,7 +31,7 @@ public record LongWait(String lock, GoroutineInfo waiter, List<GoroutineInfo> ho
   public String toString() {
     StringBuilder sb =
         new StringBuilder("long wait: ")
-            .append(waiter.name())
+            .append(ThreadInspector.label(waiter.name()))
             .append(" has waited ")
             .append(waiter.waiting().toMillis())
             .append(" ms for ")

@@ -128,6 +128,15 @@ final class ThreadInspector {
     };
   }
 
+  /**
+   * How reports name a thread, as the dump's headers do: {@code goroutine 7}, or {@code thread
+   * "main"} for a thread that is not a goroutine.
+   */
+  static String label(String threadName) {
+    long id = Goroutines.idOf(threadName);
+    return id >= 0 ? "goroutine " + id : "thread \"" + threadName + "\"";
+  }
+
   /** An object's class and identity, {@code Mutex@1b6d3586}: a lock's name in reports. */
   static String name(Object o) {
     return o.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(o));

@@ -100,8 +100,8 @@ class LockOrderDetectorTest {
         .doesNotStartWith("dev.runnel.internal.");
     assertThat(v.toString())
         .startsWith("potential deadlock: inconsistent lock order\n")
-        .contains(later.thread().getName() + " locks " + v.second() + " while holding " + v.first())
-        .contains(earlier.thread().getName() + " locked " + v.first() + " while holding " + v.second())
+        .contains(label(later.thread()) + " locks " + v.second() + " while holding " + v.first())
+        .contains(label(earlier.thread()) + " locked " + v.first() + " while holding " + v.second())
         .contains("lockSecondThenFirst")
         .contains("lockFirstThenSecond");
   }
@@ -209,7 +209,7 @@ class LockOrderDetectorTest {
     assertThat(v.earlierStack()).isEmpty();
     assertThat(v.toString())
         .startsWith(
-            "potential deadlock: " + g.thread().getName() + " locks " + v.second()
+            "potential deadlock: " + label(g.thread()) + " locks " + v.second()
                 + ", which it already holds:\n")
         .contains("LockOrderDetectorTest");
   }
@@ -364,5 +364,10 @@ class LockOrderDetectorTest {
     rw.unlock();
     assertThat(rw.tryLock()).isTrue();
     rw.unlock();
+  }
+
+  /** How reports name a goroutine: as the dump's header does, {@code goroutine 7}. */
+  private static String label(Thread t) {
+    return "goroutine " + t.getName().substring("goroutine-".length());
   }
 }

@@ -85,7 +85,10 @@ class LongWaitDetectorTest {
           .as("holder stack %s", h.stack())
           .isTrue();
       assertThat(w.toString())
-          .startsWith("long wait: " + waiter.thread().getName() + " has waited ")
+          .startsWith(
+              "long wait: goroutine "
+                  + waiter.thread().getName().substring("goroutine-".length())
+                  + " has waited ")
           .contains(" ms for " + ThreadInspector.name(mu) + "\n\n")
           .contains("goroutine " + waiter.id() + " [sync.Mutex.Lock")
           .contains("held by:\ngoroutine " + holder.id() + " [chan receive");
