@@ -19,9 +19,9 @@
  * <p>The leak check for tests (Go's goleak) is in the {@code runnel-testing} module.
  *
  * <p>What it costs: every blocked goroutine already parks with its waiter as the park blocker,
- * which is all a dump reads; a goroutine start adds itself to a concurrent set. While the
- * detectors are off, a lock operation reads one volatile boolean; the deadlock detector touches
- * no operation at all. BENCHMARKS.md ("Observability") has the numbers, off and on.
+ * which is all a dump reads; a goroutine start links itself into a striped list (the registry).
+ * While the detectors are off, a lock operation reads one volatile boolean; the deadlock detector
+ * touches no operation at all. BENCHMARKS.md ("Observability") has the numbers, off and on.
  *
  * <p>Memory consistency effects: none. A dump and the detectors read goroutines without
  * synchronizing with them; what they report about a goroutine that is moving may be stale, and
