@@ -14,7 +14,7 @@ final class Watchdog {
   private volatile boolean stopped;
 
   Watchdog(String name, Duration interval, Runnable check) {
-    long nanos = Math.max(1_000_000, interval.toNanos());
+    long nanos = Math.max(1_000_000, saturatedNanos(interval));
     thread =
         Thread.ofPlatform()
             .daemon()
@@ -34,6 +34,14 @@ final class Watchdog {
                     }
                   }
                 });
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** Stops the watchdog; a check under way finishes first, and nothing runs after it. */
