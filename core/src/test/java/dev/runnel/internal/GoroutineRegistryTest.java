@@ -47,7 +47,7 @@ class GoroutineRegistryTest {
   void snapshotsDuringChurnAreSound() throws Exception {
     GoroutineRegistry r = new GoroutineRegistry();
     int writers = 4;
-    int perWriter = 50_000;
+    int perWriter = 5_000;
     Set<Goroutines.Goroutine> everAdded = ConcurrentHashMap.newKeySet();
     Set<Goroutines.Goroutine> removed = ConcurrentHashMap.newKeySet();
     CountDownLatch finished = new CountDownLatch(writers);
@@ -85,9 +85,12 @@ class GoroutineRegistryTest {
       Set<Goroutines.Goroutine> addedAfter = new HashSet<>(everAdded);
       Set<Goroutines.Goroutine> distinct = new HashSet<>(snap);
       assertThat(distinct).as("no member twice").hasSameSizeAs(snap);
-      for (Goroutines.Goroutine g : snap) {
-        assertThat(addedAfter).as("only added members").contains(g);
-        assertThat(removedBefore).as("no member removed before the snapshot").doesNotContain(g);
+      for (Goroutines.Goroutine g : snap) { // plain checks: thousands of members per snapshot
+        if (!addedAfter.contains(g) || removedBefore.contains(g)) {
+          throw new AssertionError(
+              "goroutine " + g.id() + " in a snapshot: added " + addedAfter.contains(g)
+                  + ", removed before it " + removedBefore.contains(g));
+        }
       }
       snapshots++;
     }
