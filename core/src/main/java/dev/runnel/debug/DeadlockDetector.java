@@ -51,9 +51,10 @@ import java.util.function.Predicate;
  * blocker, and if all are blocked with no timer pending, reads them again after a short pause. A
  * blocked goroutine's waiter is a new object for every wait and never waits again once woken, so
  * if every goroutine is still parked on the same waiter, all of them were blocked together for the
- * whole pause and none was woken: the report is never a false positive under the rule above. A deadlock is reported once; the detector reports again only after the set of
- * blocked waiters has changed. Nothing in Runnel's operations checks whether the detector is on:
- * while off, it costs nothing.
+ * whole pause and none was woken: the report is never a false positive under the rule above. A
+ * deadlock is reported once; the detector reports again only after the set of blocked waiters has
+ * changed. Nothing in Runnel's operations checks whether the detector is on: while off, it costs
+ * nothing.
  *
  * <p>Go: the runtime checks whenever a goroutine blocks and exits the program with status 2. Here
  * the default handler prints the report to standard error and the program goes on; pass a
@@ -70,7 +71,8 @@ public final class DeadlockDetector {
 
   private static final Switch SWITCH = new Switch();
   private static volatile Predicate<? super Thread> ignored = t -> false;
-  private static volatile Set<Waiter> lastReported = Set.of(); // written by the watchdog, reset on stop
+  /** The waiters of the last report: written by the watchdog, reset on stop. */
+  private static volatile Set<Waiter> lastReported = Set.of();
 
   private DeadlockDetector() {}
 

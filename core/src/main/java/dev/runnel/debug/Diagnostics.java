@@ -1,6 +1,8 @@
 package dev.runnel.debug;
 
+import dev.runnel.internal.Goroutines;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Objects;
@@ -83,7 +85,7 @@ public final class Diagnostics {
       signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, sig, handler);
     } catch (ClassNotFoundException | NoSuchMethodException e) {
       throw new UnsupportedOperationException("this JDK has no sun.misc.Signal", e);
-    } catch (java.lang.reflect.InvocationTargetException e) {
+    } catch (InvocationTargetException e) {
       throw new IllegalArgumentException("cannot handle SIG" + signal, e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot handle SIG" + signal, e);
@@ -115,7 +117,10 @@ public final class Diagnostics {
         dumpOnSignal(signal);
       }
       if (!"false".equals(System.getProperty("dev.runnel.mbean"))) {
-        Thread.ofPlatform().daemon().name("runnel-mbean-registration").start(Diagnostics::registerQuietly);
+        Thread.ofPlatform()
+            .daemon()
+            .name("runnel-mbean-registration")
+            .start(Diagnostics::registerQuietly);
       }
     } catch (RuntimeException e) { // a bad property must not stop the goroutine from starting
       System.err.println("runnel: diagnostics not started: " + e);
@@ -149,7 +154,7 @@ public final class Diagnostics {
 
     @Override
     public int getGoroutineCount() {
-      return dev.runnel.internal.Goroutines.live();
+      return Goroutines.live();
     }
   }
 }

@@ -170,9 +170,10 @@ public final class GoroutineDump {
 
   /**
    * The dump as JSON, for tools: {@code {"takenAt": "...", "goroutines": [{"id": 7, "name":
-   * "goroutine-7", "state": "chan receive", "waitingNanos": 1200000, "waitingOn": "chan[0/0]@1b6d3586",
-   * "createdBy": "main", "creationStack": [...], "stack": ["dev.runnel.Channel.receive(Channel.java:128)",
-   * ...]}]}}; {@code waitingOn} is null when there is nothing to name.
+   * "goroutine-7", "state": "chan receive", "waitingNanos": 1200000, "waitingOn":
+   * "chan[0/0]@1b6d3586", "createdBy": "main", "creationStack": [...], "stack":
+   * ["dev.runnel.Channel.receive(Channel.java:128)", ...]}]}}; {@code waitingOn} is null when
+   * there is nothing to name.
    *
    * @return the JSON text
    */

@@ -53,7 +53,8 @@ public final class LongWaitDetector {
   public static void enable(Duration threshold, Consumer<? super LongWait> handler) {
     Objects.requireNonNull(handler, "handler");
     if (threshold.isNegative() || threshold.isZero()) {
-      throw new IllegalArgumentException("non-positive threshold for LongWaitDetector: " + threshold);
+      throw new IllegalArgumentException(
+          "non-positive threshold for LongWaitDetector: " + threshold);
     }
     long nanos = threshold.toNanos();
     SWITCH.on(

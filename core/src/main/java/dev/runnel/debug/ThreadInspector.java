@@ -190,7 +190,7 @@ final class ThreadInspector {
     return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.");
   }
 
-  /** Code sources of classes, by name: whether a frame is Runnel's own (not a user's, nor a test's). */
+  /** Whether a class, by name, is Runnel's own (not a user's, nor a test's), once decided. */
   private static final Map<String, Boolean> RUNNEL_CLASSES = new ConcurrentHashMap<>();
 
   private static final Object RUNNEL_SOURCE = codeSource(Goroutines.class);

@@ -1,6 +1,8 @@
 package dev.runnel.debug;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.PlatformManagedObject;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,16 +99,17 @@ final class VirtualThreadCensus {
     Path file = null;
     try {
       Class<?> bean = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-      Class<?> format = Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+      Class<?> format =
+          Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
       @SuppressWarnings({"unchecked", "rawtypes"})
       Object json = Enum.valueOf((Class) format, "JSON");
-      Object mx = ManagementFactory.getPlatformMXBean(bean.asSubclass(java.lang.management.PlatformManagedObject.class));
+      Object mx = ManagementFactory.getPlatformMXBean(bean.asSubclass(PlatformManagedObject.class));
       Method dumpThreads = bean.getMethod("dumpThreads", String.class, format);
       dir = Files.createTempDirectory("runnel-deadlock-check");
       file = dir.resolve("threads.json");
       dumpThreads.invoke(mx, file.toString(), json);
       return Files.readString(file);
-    } catch (ReflectiveOperationException | RuntimeException | java.io.IOException | LinkageError e) {
+    } catch (ReflectiveOperationException | RuntimeException | IOException | LinkageError e) {
       return null;
     } finally {
       try {
@@ -116,7 +119,7 @@ final class VirtualThreadCensus {
         if (dir != null) {
           Files.deleteIfExists(dir);
         }
-      } catch (java.io.IOException ignored) {
+      } catch (IOException ignored) {
         // a temporary file left behind is harmless
       }
     }

@@ -20,7 +20,8 @@ final class GoroutineRegistry {
   private final Stripe[] stripes;
 
   GoroutineRegistry() {
-    int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
+    int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int n = Integer.highestOneBit(cpus * 4 - 1) << 1; // a power of two, at least 4 per core
     stripes = new Stripe[n];
     for (int i = 0; i < n; i++) {
       stripes[i] = new Stripe();

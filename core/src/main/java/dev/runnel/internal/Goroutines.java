@@ -27,7 +27,8 @@ public final class Goroutines {
   private static final AtomicLong IDS = new AtomicLong();
   private static final GoroutineRegistry LIVE = new GoroutineRegistry();
   private static volatile Thread.UncaughtExceptionHandler panicHandler;
-  private static volatile boolean recordCreationStacks = Boolean.getBoolean("dev.runnel.creationStacks");
+  private static volatile boolean recordCreationStacks =
+      Boolean.getBoolean("dev.runnel.creationStacks");
 
   static {
     dev.runnel.debug.Diagnostics.startFromProperties();
