@@ -6,6 +6,7 @@ import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -147,28 +148,25 @@ public final class DeadlockDetector {
     }
     LockSupport.parkNanos(SETTLE_NANOS);
     Map<Thread, Waiter> second = blocked();
-    if (second == null || !second.equals(first) || othersMayAct()) {
+    if (second == null || !second.equals(first) || othersMayAct(second.keySet())) {
       return Optional.empty();
     }
-    List<GoroutineInfo> entries = new ArrayList<>();
-    for (Thread t : second.keySet()) {
-      entries.add(ThreadInspector.inspect(t));
-    }
+    List<GoroutineInfo> entries = ThreadInspector.inspect(second.keySet());
+    // threads that are not goroutines (id -1, main) first, then goroutines in id order
     entries.sort(
-        (a, b) ->
-            a.id() == b.id() ? a.name().compareTo(b.name()) : a.id() < 0 ? -1 : b.id() < 0 ? 1
-                : Long.compare(a.id(), b.id()));
+        Comparator.comparingLong(GoroutineInfo::id).thenComparing(GoroutineInfo::name));
     return Optional.of(
         new DeadlockReport(GoroutineDump.of(entries), new ArrayList<>(second.keySet())));
   }
 
-  /** Whether a virtual thread that Runnel did not start could still act (see the census). */
-  private static boolean othersMayAct() {
+  /**
+   * Whether a virtual thread that Runnel did not start could still act (see the census). The
+   * counted threads were just judged; a goroutine started since is unknown to the census, which
+   * treats it as any other virtual thread that is not parked in Runnel.
+   */
+  private static boolean othersMayAct(Set<Thread> counted) {
     Set<Long> known = new HashSet<>();
-    for (Goroutines.Goroutine g : Goroutines.all()) {
-      known.add(g.thread().threadId());
-    }
-    for (Thread t : ThreadInspector.platformThreads()) {
+    for (Thread t : counted) {
       known.add(t.threadId());
     }
     return VirtualThreadCensus.othersMayAct(known);

@@ -1,6 +1,5 @@
 package dev.runnel.debug;
 
-import dev.runnel.internal.Goroutines;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -95,10 +94,7 @@ public record GoroutineInfo(
       sb.append("\tat ").append(f).append('\n');
     }
     if (id >= 0) {
-      long parent = Goroutines.idOf(createdBy);
-      sb.append("created in ")
-          .append(parent >= 0 ? "goroutine " + parent : "thread \"" + createdBy + "\"")
-          .append('\n');
+      sb.append("created in ").append(ThreadInspector.label(createdBy)).append('\n');
       for (StackTraceElement f : creationStack) {
         sb.append("\tat ").append(f).append('\n');
       }

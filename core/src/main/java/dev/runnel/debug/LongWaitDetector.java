@@ -99,12 +99,11 @@ public final class LongWaitDetector {
           && now - w.parkedSince() > thresholdNanos
           && REPORTED.add(w)) {
         Object lock = w.waitingOn();
-        List<GoroutineInfo> holders = new ArrayList<>();
-        for (Thread h : LockTracker.holders(lock)) {
-          holders.add(ThreadInspector.inspect(h));
-        }
+        List<Thread> involved = new ArrayList<>(List.of(t));
+        involved.addAll(LockTracker.holders(lock));
+        List<GoroutineInfo> infos = ThreadInspector.inspect(involved);
         handler.accept(
-            new LongWait(ThreadInspector.name(lock), ThreadInspector.inspect(t), holders));
+            new LongWait(ThreadInspector.name(lock), infos.get(0), infos.subList(1, infos.size())));
       }
     }
   }

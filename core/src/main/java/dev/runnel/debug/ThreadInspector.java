@@ -4,7 +4,10 @@ import dev.runnel.internal.Goroutines;
 import dev.runnel.internal.ShortLock;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,20 +69,23 @@ final class ThreadInspector {
   }
 
   /**
-   * A thread as it is now, found among the goroutines if it is one.
+   * Threads as they are now, each found among the goroutines if it is one (the registry is read
+   * once for all of them).
    *
-   * @param t any thread
-   * @return its description; id -1 if it is not a goroutine
+   * @param threads any threads
+   * @return their descriptions, in the same order; id -1 for a thread that is not a goroutine
    */
-  static GoroutineInfo inspect(Thread t) {
-    if (t.isVirtual()) {
-      for (Goroutines.Goroutine g : Goroutines.all()) {
-        if (g.thread() == t) {
-          return inspect(g);
-        }
-      }
+  static List<GoroutineInfo> inspect(Collection<Thread> threads) {
+    Map<Thread, Goroutines.Goroutine> goroutines = new IdentityHashMap<>();
+    for (Goroutines.Goroutine g : Goroutines.all()) {
+      goroutines.put(g.thread(), g);
     }
-    return inspect(t, -1, "", List.of());
+    List<GoroutineInfo> infos = new ArrayList<>(threads.size());
+    for (Thread t : threads) {
+      Goroutines.Goroutine g = goroutines.get(t);
+      infos.add(g != null ? inspect(g) : inspect(t, -1, "", List.of()));
+    }
+    return infos;
   }
 
   /** The live platform threads (virtual threads are in no thread group). */

@@ -42,7 +42,7 @@ public final class DeadlockExtension
             .orElse(50L);
     AtomicReference<DeadlockReport> found = new AtomicReference<>();
     context.getStore(NAMESPACE).put(DeadlockReport.class, found);
-    DeadlockDetector.ignoreThreads(t -> t.getName().equals(JUNIT_TIMEOUT_WATCHER));
+    ignoreJUnitTimeoutWatcher();
     DeadlockDetector.enable(
         Duration.ofMillis(interval),
         report -> {
@@ -50,6 +50,11 @@ public final class DeadlockExtension
             report.threads().forEach(Thread::interrupt);
           }
         });
+  }
+
+  /** Stops the detector counting JUnit's {@code @Timeout} thread, for every JUnit-side user. */
+  static void ignoreJUnitTimeoutWatcher() {
+    DeadlockDetector.ignoreThreads(t -> t.getName().equals(JUNIT_TIMEOUT_WATCHER));
   }
 
   @Override

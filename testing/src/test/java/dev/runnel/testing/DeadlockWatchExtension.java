@@ -36,7 +36,7 @@ public final class DeadlockWatchExtension implements BeforeAllCallback, AfterAll
     }
     List<DeadlockReport> reports = new CopyOnWriteArrayList<>();
     context.getStore(NAMESPACE).put(List.class, reports);
-    DeadlockDetector.ignoreThreads(t -> t.getName().equals("junit-jupiter-timeout-watcher"));
+    DeadlockExtension.ignoreJUnitTimeoutWatcher();
     DeadlockDetector.enable(Duration.ofMillis(25), reports::add);
   }
 
