@@ -63,7 +63,21 @@ public final class LockTracker {
   /** Lock A → (lock B → the first time B was taken holding A). Weak: locks may be collected. */
   private static final Map<Object, Map<Object, Edge>> ORDER = new WeakHashMap<>();
 
-  private record Edge(String thread, StackTraceElement[] stack, boolean[] reported) {}
+  /** The first time a lock was taken holding another. Guarded by GUARD. */
+  private static final class Edge {
+    final String thread;
+    final StackTraceElement[] stack;
+    boolean reported; // this pair's inversion was reported
+
+    Edge(String thread, StackTraceElement[] stack) {
+      this.thread = thread;
+      this.stack = stack;
+    }
+  }
+
+  /** An inversion found under GUARD, told to the listener after it is released. */
+  private record Inversion(
+      Object first, Object second, String earlierThread, StackTraceElement[] earlierStack) {}
 
   private LockTracker() {}
 
@@ -116,7 +130,7 @@ public final class LockTracker {
     }
     Thread me = Thread.currentThread();
     StackTraceElement[] stack = null;
-    List<Object[]> inversions = new ArrayList<>(0);
+    List<Inversion> inversions = new ArrayList<>(0); // nearly always stays empty
     GUARD.lock();
     try {
       List<Object> mine = HELD.get(me);
@@ -125,7 +139,7 @@ public final class LockTracker {
       }
       for (Object held : mine) {
         if (held == lock) {
-          inversions.add(new Object[] {lock, lock, me.getName(), new StackTraceElement[0]});
+          inversions.add(new Inversion(lock, lock, me.getName(), new StackTraceElement[0]));
           continue;
         }
         Map<Object, Edge> from = ORDER.computeIfAbsent(held, k -> new WeakHashMap<>());
@@ -134,25 +148,25 @@ public final class LockTracker {
           if (stack == null) {
             stack = stackOfCaller();
           }
-          edge = new Edge(me.getName(), stack, new boolean[1]);
+          edge = new Edge(me.getName(), stack);
           from.put(lock, edge);
           Map<Object, Edge> back = ORDER.get(lock);
           Edge reverse = back == null ? null : back.get(held);
-          if (reverse != null && !reverse.reported()[0]) {
-            reverse.reported()[0] = true;
-            edge.reported()[0] = true;
-            inversions.add(new Object[] {held, lock, reverse.thread(), reverse.stack()});
+          if (reverse != null && !reverse.reported) {
+            reverse.reported = true;
+            edge.reported = true;
+            inversions.add(new Inversion(held, lock, reverse.thread, reverse.stack));
           }
         }
       }
     } finally {
       GUARD.unlock();
     }
-    for (Object[] i : inversions) {
+    for (Inversion i : inversions) {
       if (stack == null) {
         stack = stackOfCaller();
       }
-      l.inversion(i[0], i[1], (String) i[2], (StackTraceElement[]) i[3], me.getName(), stack);
+      l.inversion(i.first(), i.second(), i.earlierThread(), i.earlierStack(), me.getName(), stack);
     }
   }
 
