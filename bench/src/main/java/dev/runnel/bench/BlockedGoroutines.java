@@ -4,14 +4,12 @@ import dev.runnel.Channel;
 import dev.runnel.Go;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import javax.management.ObjectName;
 
 /**
  * What a blocked goroutine costs: starts N goroutines (default 1,000,000) each blocked receiving
@@ -203,15 +201,18 @@ public final class BlockedGoroutines {
     Thread[] threads = new Thread[n]; // allocated before the baseline, so not counted
     AtomicInteger arrived = new AtomicInteger();
     CountDownLatch returned = new CountDownLatch(n);
-    Map<String, long[]> before = withHistogram ? histogram() : null;
-    long heapBefore = heapUsedAfterGc();
+    Map<String, long[]> before = withHistogram ? HeapProbe.histogram() : null;
+    long heapBefore = HeapProbe.heapUsedAfterGc();
 
     for (int i = 0; i < n; i++) {
       w.start(i, threads, arrived, returned);
     }
     awaitAllParked(threads, arrived, n);
-    long heapBlocked = heapUsedAfterGc();
-    String breakdown = withHistogram ? breakdown(w.name(), before, histogram(), n) : "";
+    long heapBlocked = HeapProbe.heapUsedAfterGc();
+    String breakdown =
+        withHistogram
+            ? HeapProbe.breakdown(w.name(), before, HeapProbe.histogram(), n, "thread")
+            : "";
 
     long t0 = System.nanoTime();
     if (RELEASE_FROM_VIRTUAL) { // as in Go, where main is a goroutine too
@@ -251,57 +252,4 @@ public final class BlockedGoroutines {
     }
   }
 
-  private static long heapUsedAfterGc() throws InterruptedException {
-    var memory = ManagementFactory.getMemoryMXBean();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
-
-  /** The live-object class histogram (forces a full GC): class name to {instances, bytes}. */
-  private static Map<String, long[]> histogram() throws Exception {
-    String text =
-        (String)
-            ManagementFactory.getPlatformMBeanServer()
-                .invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "gcClassHistogram",
-                    new Object[] {new String[0]},
-                    new String[] {String[].class.getName()});
-    Map<String, long[]> classes = new HashMap<>();
-    for (String line : text.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 4 && f[0].endsWith(":")) { // "  1:  instances  bytes  class (module)"
-        classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
-      }
-    }
-    return classes;
-  }
-
-  private static String breakdown(String name, Map<String, long[]> before, Map<String, long[]> after, int n) {
-    StringBuilder sb = new StringBuilder(name).append(":\n");
-    long total = 0;
-    List<Map.Entry<String, long[]>> rows = new ArrayList<>();
-    for (var e : after.entrySet()) {
-      long[] b = before.getOrDefault(e.getKey(), new long[2]);
-      long[] d = {e.getValue()[0] - b[0], e.getValue()[1] - b[1]};
-      if (d[0] >= n / 2) {
-        rows.add(Map.entry(e.getKey(), d));
-      }
-    }
-    rows.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
-    for (var row : rows) {
-      long[] d = row.getValue();
-      total += d[1];
-      sb.append(
-          String.format(
-              "  %-50s %6.2f per thread %,8.1f B%n", row.getKey(), (double) d[0] / n, (double) d[1] / n));
-    }
-    sb.append(String.format("  %-50s %17s %,8.1f B%n", "total of these", "", (double) total / n));
-    return sb.toString();
-  }
 }

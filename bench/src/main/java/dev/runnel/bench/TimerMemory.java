@@ -6,13 +6,11 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
 
 /**
  * What a pending timer costs: the heap retained by N one-hour timers (default 1,000,000), all
@@ -173,15 +171,18 @@ public final class TimerMemory {
 
   private static Result measure(Kind k, Object[] slots, int n, boolean withHistogram)
       throws Exception {
-    Map<String, long[]> before = withHistogram ? histogram() : null;
-    long heapBefore = heapUsedAfterGc();
+    Map<String, long[]> before = withHistogram ? HeapProbe.histogram() : null;
+    long heapBefore = HeapProbe.heapUsedAfterGc();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       k.start(slots, i);
     }
     long t1 = System.nanoTime();
-    long heapAlive = heapUsedAfterGc();
-    String breakdown = withHistogram ? breakdown(k.name(), before, histogram(), n) : "";
+    long heapAlive = HeapProbe.heapUsedAfterGc();
+    String breakdown =
+        withHistogram
+            ? HeapProbe.breakdown(k.name(), before, HeapProbe.histogram(), n, "timer")
+            : "";
     long t2 = System.nanoTime();
     int stopped = 0;
     for (int i = 0; i < n; i++) {
@@ -202,60 +203,5 @@ public final class TimerMemory {
         breakdown);
   }
 
-  private static long heapUsedAfterGc() throws InterruptedException {
-    var memory = ManagementFactory.getMemoryMXBean();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
-
-  /** The live-object class histogram (forces a full GC): class name to {instances, bytes}. */
-  private static Map<String, long[]> histogram() throws Exception {
-    String text =
-        (String)
-            ManagementFactory.getPlatformMBeanServer()
-                .invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "gcClassHistogram",
-                    new Object[] {new String[0]},
-                    new String[] {String[].class.getName()});
-    Map<String, long[]> classes = new HashMap<>();
-    for (String line : text.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 4 && f[0].endsWith(":")) { // "  1:  instances  bytes  class (module)"
-        classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
-      }
-    }
-    return classes;
-  }
-
   /** Classes with at least N/2 new instances, largest first, per timer. */
-  private static String breakdown(
-      String name, Map<String, long[]> before, Map<String, long[]> after, int n) {
-    StringBuilder sb = new StringBuilder(name).append(":\n");
-    long total = 0;
-    List<Map.Entry<String, long[]>> rows = new ArrayList<>();
-    for (var e : after.entrySet()) {
-      long[] b = before.getOrDefault(e.getKey(), new long[2]);
-      long[] d = {e.getValue()[0] - b[0], e.getValue()[1] - b[1]};
-      if (d[0] >= n / 2) {
-        rows.add(Map.entry(e.getKey(), d));
-      }
-    }
-    rows.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
-    for (var row : rows) {
-      long[] d = row.getValue();
-      total += d[1];
-      sb.append(
-          String.format(
-              "  %-50s %6.2f per timer %,8.1f B%n",
-              row.getKey(), (double) d[0] / n, (double) d[1] / n));
-    }
-    sb.append(String.format("  %-50s %16s %,8.1f B%n", "total of these", "", (double) total / n));
-    return sb.toString();
-  }
 }
