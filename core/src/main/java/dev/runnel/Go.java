@@ -26,6 +26,24 @@ import dev.runnel.internal.Goroutines;
  * panic is reported and the program goes on. A handler that wants Go's behaviour can call {@code
  * Runtime.halt}.
  *
+ * <p><b>Ended by a context.</b> A {@code ContextCanceledException} or {@code
+ * DeadlineExceededException} (a context's {@code err()}) that escapes a goroutine is a normal end,
+ * not a panic: it is what Go writes as {@code return ctx.Err()}, and it is how a worker that calls
+ * {@code ch.receive(ctx)} or {@code Time.sleep(ctx, d)} stops when its context ends. Every other
+ * exception, {@code InterruptedException} included, is a panic.
+ *
+ * <p><b>No preemption.</b> Virtual threads are not preempted: a goroutine runs on its carrier
+ * thread until it blocks (a channel operation, a lock, a sleep, I/O) or ends. Go preempts a
+ * goroutine that runs for long without blocking; the JVM does not. So goroutines that never block,
+ * such as a loop of {@code tryLock}/{@code unlock}, {@code trySend} or {@code Thread.yield()}, can
+ * hold every carrier (one per core by default), and then a goroutine started later does not run at
+ * all: not even to see that its context's deadline passed. Block instead of polling (use {@code
+ * lock()}, {@code send}, {@code Select.run} rather than a try-loop); give long computations
+ * platform threads or an executor of their own; or raise the number of carriers with {@code
+ * -Djdk.virtualThreadScheduler.parallelism=N}. No Runnel type relies on preemption for what it
+ * documents: fairness, writer preference, starvation mode, FIFO grants and deadlines hold for
+ * goroutines that get to run.
+ *
  * <p>Memory consistency effects: actions before {@code Go.go(f)} happen-before {@code f} starts
  * ({@link Thread#start}). The end of a goroutine happens-before nothing by itself, as
  * in Go.

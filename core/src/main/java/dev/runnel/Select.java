@@ -1,8 +1,9 @@
 package dev.runnel;
 
+import dev.runnel.context.Context;
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Go's {@code select} statement: waits until one of several channel operations can proceed,
@@ -28,22 +29,56 @@ import java.util.function.Consumer;
  * <p>Memory consistency effects: those of the one channel operation performed (see {@link
  * Channel}); the case's body runs after it, in the selecting goroutine.
  *
- * <p>Go: the same semantics. A case body runs after every channel lock is released; an exception
- * from it propagates out of {@code run()}. {@link SelectExpression} is the form that yields a
- * value.
+ * <p>Case bodies are Go's case blocks: they run in the selecting goroutine after every channel
+ * lock is released, so a body may block (send on another channel, lock, sleep) and may throw. What
+ * a body throws propagates from {@code run()} unchanged: an {@link InterruptedException}, an
+ * unchecked exception, or a checked exception, which {@code run()} does not declare (catch it as
+ * {@code Exception}, or let it pass through a method that declares it).
+ *
+ * <p>To also stop when a context ends, pass it to {@link #run(Context)} instead of adding a case
+ * on {@code ctx.done()}: it throws {@code ctx.err()}, which is what Go's {@code case
+ * <-ctx.Done(): return ctx.Err()} does.
+ *
+ * <p>Go: the same semantics. {@link SelectExpression} is the form that yields a value.
  *
  * {@snippet :
- * Select loop = Select.select()
- *     .onReceive(jobs, job -> process(job))
- *     .onReceive(quit, q -> running = false);
- * while (running) {
- *   loop.run();
+ * // for { select { case v := <-in: out <- v; case <-ctx.Done(): return ctx.Err() } }
+ * Select forward = Select.select().onReceive(in, v -> out.send(v));
+ * while (true) {
+ *   forward.run(ctx);
  * }
  * }
  */
 public final class Select extends SelectCore {
 
   private Select() {}
+
+  /**
+   * The body of a receive case: what to do with the value received. It may block and throw.
+   *
+   * @param <E> the element type
+   */
+  @FunctionalInterface
+  public interface ReceiveBody<E> {
+    /**
+     * Runs the case's block.
+     *
+     * @param value the value received, as the case defines it
+     * @throws Exception anything; it propagates from {@code run()} unchanged
+     */
+    void accept(E value) throws Exception;
+  }
+
+  /** The body of a send case or of {@code otherwise}. It may block and throw. */
+  @FunctionalInterface
+  public interface Body {
+    /**
+     * Runs the case's block.
+     *
+     * @throws Exception anything; it propagates from {@code run()} unchanged
+     */
+    void run() throws Exception;
+  }
 
   /**
    * Starts an empty select; add cases, then {@link #run()} it.
@@ -73,7 +108,7 @@ public final class Select extends SelectCore {
    * @param body what to do with the value received
    * @return this select
    */
-  public <E> Select onReceive(ReceiveChannel<E> ch, Consumer<? super E> body) {
+  public <E> Select onReceive(ReceiveChannel<E> ch, ReceiveBody<? super E> body) {
     addCase(ch, null, RECEIVE, body);
     return this;
   }
@@ -87,7 +122,7 @@ public final class Select extends SelectCore {
    * @param body what to do with the value and whether the channel was open
    * @return this select
    */
-  public <E> Select onReceiveOk(ReceiveChannel<E> ch, Consumer<Received<E>> body) {
+  public <E> Select onReceiveOk(ReceiveChannel<E> ch, ReceiveBody<? super Received<E>> body) {
     addCase(ch, null, RECEIVE_OK, body);
     return this;
   }
@@ -102,7 +137,7 @@ public final class Select extends SelectCore {
    * @return this select
    * @throws NullPointerException if {@code value} is null
    */
-  public <E> Select onSend(SendChannel<E> ch, E value, Runnable body) {
+  public <E> Select onSend(SendChannel<E> ch, E value, Body body) {
     if (value == null) {
       throw new NullPointerException("channel elements must not be null");
     }
@@ -117,7 +152,7 @@ public final class Select extends SelectCore {
    * @return this select
    * @throws IllegalStateException if this select already has one
    */
-  public Select otherwise(Runnable body) {
+  public Select otherwise(Body body) {
     setDefault(body);
     return this;
   }
@@ -125,11 +160,32 @@ public final class Select extends SelectCore {
   /**
    * Waits for one case, performs its communication and runs its body once.
    *
-   * @throws InterruptedException if interrupted while waiting; then no case communicated
+   * @throws InterruptedException if interrupted while waiting, and then no case communicated; or
+   *     thrown by the body
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public void run() throws InterruptedException {
-    dispatch(choose(Long.MAX_VALUE));
+    dispatch(choose(Long.MAX_VALUE, null));
+  }
+
+  /**
+   * Like {@link #run()}, but gives up when {@code ctx} ends first: Go's select with a {@code case
+   * <-ctx.Done(): return ctx.Err()}. A context that is done on entry fails the call even if a
+   * case is ready, so the outcome does not depend on a coin toss.
+   *
+   * @param ctx the context whose end stops the wait
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context ended
+   *     first; then no case communicated
+   * @throws InterruptedException if interrupted while waiting, and then no case communicated; or
+   *     thrown by the body
+   * @throws ChannelClosedException if a send case on a closed channel was chosen
+   */
+  public void run(Context ctx) throws InterruptedException {
+    int i = choose(Long.MAX_VALUE, CancelScope.enter(ctx));
+    if (i == CANCELLED) {
+      throw CancelScope.cancelled(ctx);
+    }
+    dispatch(i);
   }
 
   /**
@@ -142,7 +198,7 @@ public final class Select extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public boolean run(Duration timeout) throws InterruptedException {
-    int i = choose(Waiter.deadlineAfter(timeout));
+    int i = choose(Waiter.deadlineAfter(timeout), null);
     if (i == TIMED_OUT) {
       return false;
     }
@@ -152,17 +208,21 @@ public final class Select extends SelectCore {
 
   @SuppressWarnings("unchecked")
   private void dispatch(int i) {
-    if (i == DEFAULT) {
-      ((Runnable) defaultBody()).run();
-      return;
-    }
-    Object r = takeReceived();
-    switch (kind(i)) {
-      case RECEIVE -> ((Consumer<Object>) body(i)).accept(r == WaitNode.CLOSED ? null : r);
-      case RECEIVE_OK ->
-          ((Consumer<Received<Object>>) body(i))
-              .accept(r == WaitNode.CLOSED ? Received.closed() : new Received<>(r, true));
-      default -> ((Runnable) body(i)).run();
+    try {
+      if (i == DEFAULT) {
+        ((Body) defaultBody()).run();
+        return;
+      }
+      Object r = takeReceived();
+      switch (kind(i)) {
+        case RECEIVE -> ((ReceiveBody<Object>) body(i)).accept(r == WaitNode.CLOSED ? null : r);
+        case RECEIVE_OK ->
+            ((ReceiveBody<Received<Object>>) body(i))
+                .accept(r == WaitNode.CLOSED ? Received.closed() : new Received<>(r, true));
+        default -> ((Body) body(i)).run();
+      }
+    } catch (Exception e) {
+      throw rethrow(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.runnel;
 
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.HandOffProbe;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
@@ -36,6 +37,8 @@ abstract class SelectCore {
   static final int DEFAULT = -1;
   /** {@link #choose} result: the deadline passed with nothing ready. */
   static final int TIMED_OUT = -2;
+  /** {@link #choose} result: the context's scope was cancelled with nothing ready. */
+  static final int CANCELLED = -3;
 
   /** Case kinds: how the subclass passes the outcome to the case's body. */
   static final byte RECEIVE = 0, RECEIVE_OK = 1, SEND = 2;
@@ -109,16 +112,17 @@ abstract class SelectCore {
   /**
    * Performs one communication: the index of the case that communicated, {@link #DEFAULT}, or
    * {@link #TIMED_OUT} when {@code deadline} (nanoTime; 0 for "never block", {@code
-   * Long.MAX_VALUE} for none) passed first.
+   * Long.MAX_VALUE} for none) passed first, or {@link #CANCELLED} when {@code scope} (a
+   * context's, or null) was cancelled first.
    */
-  final int choose(long deadline) throws InterruptedException {
+  final int choose(long deadline, CancelScope scope) throws InterruptedException {
     boolean blocking = defaultBody == null && deadline != 0;
     if (blocking && Thread.interrupted()) {
       throw new InterruptedException();
     }
     ChannelCore[] locks = lockSet();
     if (locks.length == 0) {
-      return blocking ? awaitNothing(deadline) : noneReady();
+      return blocking ? awaitNothing(deadline, scope) : noneReady();
     }
     lockAll(locks);
     int[] order = shuffledOrder();
@@ -153,14 +157,14 @@ abstract class SelectCore {
       unlockAll(locks);
       return noneReady();
     }
-    return enqueueAndAwait(locks, deadline);
+    return enqueueAndAwait(locks, deadline, scope);
   }
 
   private int noneReady() {
     return defaultBody != null ? DEFAULT : TIMED_OUT;
   }
 
-  private int enqueueAndAwait(ChannelCore[] locks, long deadline)
+  private int enqueueAndAwait(ChannelCore[] locks, long deadline, CancelScope scope)
       throws InterruptedException {
     Waiter waiter = Waiter.of(WaitReason.SELECT, this);
     WaitNode[] nodes = new WaitNode[size];
@@ -174,7 +178,7 @@ abstract class SelectCore {
       }
     }
     unlockAll(locks);
-    Object t = probe().await(waiter, deadline, null);
+    Object t = probe().await(waiter, deadline, scope);
     for (WaitNode n : nodes) {
       // linked is only ever cleared once set, so a stale read of false is exact; true rechecks
       if (n != null && n != t && n.linked) {
@@ -187,6 +191,9 @@ abstract class SelectCore {
     if (t == Waiter.TIMED_OUT) {
       return TIMED_OUT;
     }
+    if (t == Waiter.CONTEXT_DONE) {
+      return CANCELLED;
+    }
     WaitNode won = (WaitNode) t;
     if (!won.isSend) {
       received = won.item;
@@ -196,13 +203,22 @@ abstract class SelectCore {
     return won.caseIndex();
   }
 
-  /** Go's {@code select {}}: blocks until interrupted, or until the deadline. */
-  private int awaitNothing(long deadline) throws InterruptedException {
-    Object t = Waiter.of(WaitReason.SELECT_NO_CASES, this).await(deadline, true);
+  /** Go's {@code select {}}: blocks until interrupted, or until the deadline or the scope. */
+  private int awaitNothing(long deadline, CancelScope scope) throws InterruptedException {
+    Object t = Waiter.of(WaitReason.SELECT_NO_CASES, this).await(deadline, true, scope);
     if (t == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
-    return TIMED_OUT;
+    return t == Waiter.CONTEXT_DONE ? CANCELLED : TIMED_OUT;
+  }
+
+  /**
+   * Rethrows what a case body threw, unchanged: a checked exception propagates from {@code run()}
+   * although {@code run()} does not declare it, exactly as the body threw it.
+   */
+  @SuppressWarnings("unchecked")
+  static <X extends Throwable> RuntimeException rethrow(Throwable t) throws X {
+    throw (X) t;
   }
 
   private ChannelCore[] lockSet() {

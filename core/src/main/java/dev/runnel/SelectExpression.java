@@ -1,16 +1,19 @@
 package dev.runnel;
 
+import dev.runnel.context.Context;
+import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 
 /**
  * A {@link Select} whose cases compute a value, so that a select can be an expression.
  *
  * <p>Semantics are exactly those of {@link Select}: uniform choice among ready cases, nil
  * channels never ready, {@code otherwise} as Go's {@code default}, reusable by one goroutine at a
- * time. Only the bodies differ: each returns the value {@link #run()} returns.
+ * time, bodies that may block and throw (what they throw propagates from {@code run()}
+ * unchanged), {@link #run(Context)} to stop when a context ends. Only the bodies differ: each
+ * returns the value {@link #run()} returns.
  *
  * <p>Memory consistency effects: as for {@link Select}.
  *
@@ -30,6 +33,25 @@ public final class SelectExpression<R> extends SelectCore {
   SelectExpression() {}
 
   /**
+   * The body of a receive case: computes the result from the value received. It may block and
+   * throw.
+   *
+   * @param <E> the element type
+   * @param <R> the type of value the cases yield
+   */
+  @FunctionalInterface
+  public interface ReceiveBody<E, R> {
+    /**
+     * Runs the case's block.
+     *
+     * @param value the value received, as the case defines it
+     * @return the select's result
+     * @throws Exception anything; it propagates from {@code run()} unchanged
+     */
+    R apply(E value) throws Exception;
+  }
+
+  /**
    * Adds a receive case: Go's {@code case v := <-ch:}.
    *
    * @param <E> the element type
@@ -38,7 +60,7 @@ public final class SelectExpression<R> extends SelectCore {
    * @return this select
    */
   public <E> SelectExpression<R> onReceive(
-      ReceiveChannel<E> ch, Function<? super E, ? extends R> body) {
+      ReceiveChannel<E> ch, ReceiveBody<? super E, ? extends R> body) {
     addCase(ch, null, RECEIVE, body);
     return this;
   }
@@ -53,7 +75,7 @@ public final class SelectExpression<R> extends SelectCore {
    * @return this select
    */
   public <E> SelectExpression<R> onReceiveOk(
-      ReceiveChannel<E> ch, Function<Received<E>, ? extends R> body) {
+      ReceiveChannel<E> ch, ReceiveBody<? super Received<E>, ? extends R> body) {
     addCase(ch, null, RECEIVE_OK, body);
     return this;
   }
@@ -68,7 +90,7 @@ public final class SelectExpression<R> extends SelectCore {
    * @return this select
    * @throws NullPointerException if {@code value} is null
    */
-  public <E> SelectExpression<R> onSend(SendChannel<E> ch, E value, Supplier<? extends R> body) {
+  public <E> SelectExpression<R> onSend(SendChannel<E> ch, E value, Callable<? extends R> body) {
     if (value == null) {
       throw new NullPointerException("channel elements must not be null");
     }
@@ -83,7 +105,7 @@ public final class SelectExpression<R> extends SelectCore {
    * @return this select
    * @throws IllegalStateException if this select already has one
    */
-  public SelectExpression<R> otherwise(Supplier<? extends R> body) {
+  public SelectExpression<R> otherwise(Callable<? extends R> body) {
     setDefault(body);
     return this;
   }
@@ -92,11 +114,32 @@ public final class SelectExpression<R> extends SelectCore {
    * Waits for one case, performs its communication and returns what its body computes.
    *
    * @return what the chosen case's body computed
-   * @throws InterruptedException if interrupted while waiting; then no case communicated
+   * @throws InterruptedException if interrupted while waiting, and then no case communicated; or
+   *     thrown by the body
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public R run() throws InterruptedException {
-    return evaluate(choose(Long.MAX_VALUE));
+    return evaluate(choose(Long.MAX_VALUE, null));
+  }
+
+  /**
+   * Like {@link #run()}, but gives up when {@code ctx} ends first (see {@link
+   * Select#run(Context)}).
+   *
+   * @param ctx the context whose end stops the wait
+   * @return what the chosen case's body computed
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context ended
+   *     first, or was done on entry; then no case communicated
+   * @throws InterruptedException if interrupted while waiting, and then no case communicated; or
+   *     thrown by the body
+   * @throws ChannelClosedException if a send case on a closed channel was chosen
+   */
+  public R run(Context ctx) throws InterruptedException {
+    int i = choose(Long.MAX_VALUE, CancelScope.enter(ctx));
+    if (i == CANCELLED) {
+      throw CancelScope.cancelled(ctx);
+    }
+    return evaluate(i);
   }
 
   /**
@@ -109,23 +152,27 @@ public final class SelectExpression<R> extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public R run(Duration timeout, R ifTimedOut) throws InterruptedException {
-    int i = choose(Waiter.deadlineAfter(timeout));
+    int i = choose(Waiter.deadlineAfter(timeout), null);
     return i == TIMED_OUT ? ifTimedOut : evaluate(i);
   }
 
   @SuppressWarnings("unchecked")
   private R evaluate(int i) {
-    if (i == DEFAULT) {
-      return ((Supplier<? extends R>) defaultBody()).get();
+    try {
+      if (i == DEFAULT) {
+        return ((Callable<? extends R>) defaultBody()).call();
+      }
+      Object r = takeReceived();
+      return switch (kind(i)) {
+        case RECEIVE ->
+            ((ReceiveBody<Object, ? extends R>) body(i)).apply(r == WaitNode.CLOSED ? null : r);
+        case RECEIVE_OK ->
+            ((ReceiveBody<Received<Object>, ? extends R>) body(i))
+                .apply(r == WaitNode.CLOSED ? Received.closed() : new Received<>(r, true));
+        default -> ((Callable<? extends R>) body(i)).call();
+      };
+    } catch (Exception e) {
+      throw rethrow(e);
     }
-    Object r = takeReceived();
-    return switch (kind(i)) {
-      case RECEIVE ->
-          ((Function<Object, ? extends R>) body(i)).apply(r == WaitNode.CLOSED ? null : r);
-      case RECEIVE_OK ->
-          ((Function<Received<Object>, ? extends R>) body(i))
-              .apply(r == WaitNode.CLOSED ? Received.closed() : new Received<>(r, true));
-      default -> ((Supplier<? extends R>) body(i)).get();
-    };
   }
 }

@@ -3,12 +3,20 @@ package dev.runnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runnel.context.CancelContext;
+import dev.runnel.context.Context;
+import dev.runnel.time.ManualClock;
+import dev.runnel.time.Time;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -184,6 +192,39 @@ class GoTest {
           Channel.make().receive(); // throws at once
         });
     assertThat(panic.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
+  void aGoroutineEndedByItsContextsErrIsANormalEndNotAPanic() throws Exception {
+    List<Throwable> panics = new CopyOnWriteArrayList<>();
+    Go.setPanicHandler((t, e) -> panics.add(e));
+    CancelContext cancelled = Context.withCancel(Context.background());
+    ManualClock clock = new ManualClock();
+    Context expiring =
+        Context.withTimeout(Context.withClock(Context.background(), clock), Duration.ofSeconds(1));
+    CountDownLatch blocked = new CountDownLatch(2);
+    Go.go(
+        () -> {
+          blocked.countDown();
+          Channel.make().receive(cancelled); // throws ContextCanceledException
+        });
+    Go.go(
+        () -> {
+          blocked.countDown();
+          Time.sleep(expiring, Duration.ofMinutes(1)); // throws DeadlineExceededException
+        });
+    assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+    cancelled.cancel();
+    clock.advance(Duration.ofSeconds(1));
+    TestSupport.eventually("both goroutines ended", () -> Go.numGoroutine() == 0);
+    assertThat(panics).isEmpty();
+
+    Go.go(
+        () -> {
+          throw new CancellationException("not a context's");
+        });
+    TestSupport.eventually("the other cancellation is a panic", () -> panics.size() == 1);
+    assertThat(panics.get(0)).hasMessage("not a context's");
   }
 
   @Test

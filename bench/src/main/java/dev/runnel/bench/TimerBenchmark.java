@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -79,8 +78,8 @@ public class TimerBenchmark {
   private static final Integer TIMEOUT = Workers.value(1);
 
   private static final Runnable NOTHING = () -> {};
-  private static final Consumer<Object> IGNORE = v -> {};
-  private static final Consumer<Instant> TIMED_OUT =
+  private static final Select.ReceiveBody<Object> IGNORE = v -> {};
+  private static final Select.ReceiveBody<Instant> TIMED_OUT =
       t -> {
         throw new IllegalStateException("a 1 s timeout fired in a benchmark");
       };

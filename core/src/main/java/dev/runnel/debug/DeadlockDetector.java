@@ -58,14 +58,19 @@ import java.util.function.Predicate;
  * nothing.
  *
  * <p>Go: the runtime checks whenever a goroutine blocks and exits the program with status 2. Here
- * the default handler prints the report to standard error and the program goes on; pass a
- * handler to do otherwise (Go's behaviour: print, then {@code Runtime.getRuntime().halt(2)}). The
- * system property {@code dev.runnel.detectDeadlocks=true} enables it at the first goroutine start.
+ * the default handler prints the report to standard error and the program goes on (a deadlocked
+ * program then hangs, as it would without the detector); {@link #enableExiting()} is Go's
+ * behaviour: print, then halt with exit status 2. The system property {@code
+ * dev.runnel.detectDeadlocks=true} enables the printing detector at the first goroutine start,
+ * {@code dev.runnel.detectDeadlocks=exit} the exiting one.
  */
 public final class DeadlockDetector {
 
   /** The default interval between checks. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
+
+  /** The exit status of a program halted by {@link #enableExiting()}: Go's for a fatal error. */
+  public static final int EXIT_STATUS = 2;
 
   /** The pause between the two readings of one check. */
   private static final long SETTLE_NANOS = 20_000_000;
@@ -79,7 +84,28 @@ public final class DeadlockDetector {
 
   /** Enables detection at the {@link #DEFAULT_INTERVAL}, printing reports to standard error. */
   public static void enable() {
-    enable(DEFAULT_INTERVAL, report -> System.err.print(report));
+    enable(DEFAULT_INTERVAL, DeadlockDetector::print);
+  }
+
+  /**
+   * Enables detection at the {@link #DEFAULT_INTERVAL} with Go's outcome: the first report is
+   * printed to standard error, then the JVM halts with exit status {@value #EXIT_STATUS}. It
+   * halts ({@link Runtime#halt}) rather than exits: shutdown hooks do not run, as Go runs no
+   * deferred calls on a fatal error, and a hook that waited on a deadlocked goroutine would
+   * otherwise hang the exit.
+   */
+  public static void enableExiting() {
+    enable(
+        DEFAULT_INTERVAL,
+        report -> {
+          print(report);
+          Runtime.getRuntime().halt(EXIT_STATUS);
+        });
+  }
+
+  private static void print(DeadlockReport report) {
+    System.err.print(report);
+    System.err.flush();
   }
 
   /**

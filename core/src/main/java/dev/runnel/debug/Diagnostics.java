@@ -23,7 +23,8 @@ import javax.management.ObjectName;
  *       dump to standard error, as {@code SIGQUIT} does for a Go program. {@link #dumpOnSignal}
  *       does the same from code.
  *   <li>The detectors, from system properties read when the first goroutine starts: {@code
- *       dev.runnel.detectDeadlocks=true}, {@code dev.runnel.detectLockOrder=true}, {@code
+ *       dev.runnel.detectDeadlocks=true} (or {@code =exit}, to halt with status 2 as Go does),
+ *       {@code dev.runnel.detectLockOrder=true}, {@code
  *       dev.runnel.longWait=PT5S}, and {@code dev.runnel.creationStacks=true}.
  * </ul>
  */
@@ -102,7 +103,10 @@ public final class Diagnostics {
       return;
     }
     try {
-      if (Boolean.getBoolean("dev.runnel.detectDeadlocks")) {
+      String deadlocks = System.getProperty("dev.runnel.detectDeadlocks", "");
+      if (deadlocks.equalsIgnoreCase("exit")) {
+        DeadlockDetector.enableExiting();
+      } else if (Boolean.parseBoolean(deadlocks)) {
         DeadlockDetector.enable();
       }
       if (Boolean.getBoolean("dev.runnel.detectLockOrder")) {

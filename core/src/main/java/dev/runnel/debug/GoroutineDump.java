@@ -38,6 +38,8 @@ import java.util.function.Predicate;
  */
 public final class GoroutineDump {
 
+  private static final Runnable NOTHING = () -> {};
+
   private final Instant takenAt;
   private final List<GoroutineInfo> goroutines;
 
@@ -71,6 +73,38 @@ public final class GoroutineDump {
     }
     all.sort(Comparator.comparingLong(GoroutineInfo::id));
     return new GoroutineDump(Instant.now(), all);
+  }
+
+  /**
+   * Reads, beside the goroutines started after the one with id {@code goroutineId}, the virtual
+   * threads that Runnel did not start ({@code Thread.ofVirtual()}, a virtual-thread-per-task
+   * executor) created after the thread with id {@code threadId}: what a leak check that covers
+   * every virtual thread needs. Those threads are listed by no public API; they are read from the
+   * JDK's thread dump ({@code HotSpotDiagnosticMXBean.dumpThreads}, a few milliseconds), which
+   * gives their name and stack but not what they wait on: their entries have id -1, the state
+   * {@code running}, {@code sleep} or {@code waiting}, and their stack as the JDK printed it
+   * (trimmed as for goroutines). Without the {@code jdk.management} module they cannot be read,
+   * and only goroutines are returned.
+   *
+   * @param goroutineId a value of {@link #lastGoroutineId()}
+   * @param threadId a value of {@link #lastThreadId()}
+   * @return the dump: goroutines in id order, then the other virtual threads in creation order
+   */
+  public static GoroutineDump takeStartedAfter(long goroutineId, long threadId) {
+    List<GoroutineInfo> all = new ArrayList<>(takeStartedAfter(goroutineId).goroutines);
+    all.addAll(VirtualThreadCensus.createdAfter(threadId));
+    return new GoroutineDump(Instant.now(), all);
+  }
+
+  /**
+   * The id of the thread created last, of any kind ({@link Thread#threadId()}): the JDK numbers
+   * threads in creation order, so threads created after this call have larger ids. The mark for
+   * {@link #takeStartedAfter(long, long)}.
+   *
+   * @return the id of a thread created now and never started
+   */
+  public static long lastThreadId() {
+    return Thread.ofVirtual().unstarted(NOTHING).threadId();
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.runnel.internal;
 
 import dev.runnel.GoFunc;
+import dev.runnel.context.ContextCanceledException;
+import dev.runnel.context.DeadlineExceededException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
@@ -83,6 +85,8 @@ public final class Goroutines {
     public void run() {
       try {
         body.run();
+      } catch (ContextCanceledException | DeadlineExceededException ended) {
+        // Go's `return ctx.Err()`: a goroutine ended by a context, not a panic
       } catch (Throwable t) {
         panic(Thread.currentThread(), t);
       } finally {

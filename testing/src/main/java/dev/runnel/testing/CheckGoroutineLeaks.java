@@ -66,6 +66,14 @@ public @interface CheckGoroutineLeaks {
   String[] ignoreStackContaining() default {};
 
   /**
+   * Whether to check, beside goroutines, the virtual threads that Runnel did not start ({@link
+   * LeakOptions#includeAllVirtualThreads()}).
+   *
+   * @return false (the default) for goroutines only
+   */
+  boolean allVirtualThreads() default false;
+
+  /**
    * Whether to check once after the whole class instead of after each test. Read from the class
    * only.
    *

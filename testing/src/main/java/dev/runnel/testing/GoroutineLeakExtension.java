@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link CheckGoroutineLeaks}: marks the last goroutine id before a
- * test (or class) and runs {@link GoroutineLeaks#verifyNone(long, LeakOptions)} after it.
+ * The JUnit 5 extension behind {@link CheckGoroutineLeaks}: marks the last goroutine and thread
+ * before a test (or class) and runs {@link GoroutineLeaks#verifyNone(GoroutineLeaks.Mark,
+ * LeakOptions)} after it.
  *
  * <p>Three ways to use it:
  *
@@ -113,7 +114,7 @@ public final class GoroutineLeakExtension
   public void beforeAll(ExtensionContext context) {
     announce(context);
     if (perClass(context)) {
-      store(context).put(Key.CLASS_MARK, GoroutineLeaks.mark());
+      store(context).put(Key.CLASS_MARK, GoroutineLeaks.markAll());
     }
   }
 
@@ -125,7 +126,7 @@ public final class GoroutineLeakExtension
    */
   @Override
   public void afterAll(ExtensionContext context) {
-    Long mark = store(context).remove(Key.CLASS_MARK, Long.class);
+    GoroutineLeaks.Mark mark = store(context).remove(Key.CLASS_MARK, GoroutineLeaks.Mark.class);
     if (mark != null && active(context)) {
       GoroutineLeaks.verifyNone(mark, options(context));
     }
@@ -140,7 +141,7 @@ public final class GoroutineLeakExtension
   public void beforeEach(ExtensionContext context) {
     announce(context);
     if (!perClass(context)) {
-      store(context).put(Key.TEST_MARK, GoroutineLeaks.mark());
+      store(context).put(Key.TEST_MARK, GoroutineLeaks.markAll());
     }
   }
 
@@ -152,7 +153,7 @@ public final class GoroutineLeakExtension
    */
   @Override
   public void afterEach(ExtensionContext context) {
-    Long mark = store(context).remove(Key.TEST_MARK, Long.class);
+    GoroutineLeaks.Mark mark = store(context).remove(Key.TEST_MARK, GoroutineLeaks.Mark.class);
     if (mark != null && active(context)) {
       GoroutineLeaks.verifyNone(mark, options(context));
     }
@@ -229,6 +230,7 @@ public final class GoroutineLeakExtension
         .ignoreNames(a.ignoreNames())
         .ignoreTopFunctions(a.ignoreTopFunctions())
         .ignoreStackContaining(a.ignoreStackContaining());
+    o = a.allVirtualThreads() ? o.includeAllVirtualThreads() : o;
     return a.retryMillis() < 0 ? o : o.withRetryBudget(Duration.ofMillis(a.retryMillis()));
   }
 }

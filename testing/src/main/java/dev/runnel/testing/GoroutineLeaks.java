@@ -15,6 +15,14 @@ import java.util.concurrent.TimeUnit;
  * ms, for at most {@link LeakOptions#retryBudget()} (2 s by default), and reads their stacks only
  * when it has to apply ignore rules or report. A test that leaks nothing pays one count.
  *
+ * <p><b>What a check sees.</b> By default, goroutines: the virtual threads Runnel started ({@code
+ * Go.go}, {@code WaitGroup.go}, {@code ErrGroup.go}, timer and context callbacks), read from
+ * Runnel's registry with what each waits on. A thread started with {@code Thread.ofVirtual()} or
+ * by a virtual-thread executor is not a goroutine and is not seen. The wide mode, {@link
+ * LeakOptions#includeAllVirtualThreads()} with a {@link #markAll()} mark, sees those too, through
+ * the JDK's thread dump (a few milliseconds per reading), by name and stack only. Platform threads
+ * are never checked.
+ *
  * <p>Only goroutines started after the mark are considered, so goroutines that a suite started
  * earlier and keeps (a server, a pool) are never reported. Goroutines started after the mark by
  * other code running at the same time are: tests that run concurrently (JUnit's parallel mode) see
@@ -45,6 +53,9 @@ public final class GoroutineLeaks {
    */
   private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** A thread mark that no thread is created after: the check reads goroutines only. */
+  private static final long NO_THREADS = Long.MAX_VALUE;
+
   private GoroutineLeaks() {}
 
   /**
@@ -55,6 +66,26 @@ public final class GoroutineLeaks {
    */
   public static long mark() {
     return GoroutineDump.lastGoroutineId();
+  }
+
+  /**
+   * A mark for a check that may cover every virtual thread ({@link
+   * LeakOptions#includeAllVirtualThreads()}): the goroutine started last and the thread created
+   * last.
+   *
+   * @param goroutineId a value of {@link #mark()}
+   * @param threadId a value of {@link GoroutineDump#lastThreadId()}
+   */
+  public record Mark(long goroutineId, long threadId) {}
+
+  /**
+   * The mark to pass to {@link #verifyNone(Mark, LeakOptions)}: for goroutines and, in the wide
+   * mode, every other virtual thread created after it.
+   *
+   * @return the mark
+   */
+  public static Mark markAll() {
+    return new Mark(mark(), GoroutineDump.lastThreadId());
   }
 
   /**
@@ -81,6 +112,21 @@ public final class GoroutineLeaks {
    * @throws NullPointerException if {@code options} is null
    */
   public static void verifyNone(long mark, LeakOptions options) {
+    verifyNone(goroutinesOnly(mark, options), options);
+  }
+
+  /**
+   * As {@link #verifyNone(long, LeakOptions)}; in the wide mode ({@link
+   * LeakOptions#includeAllVirtualThreads()}) also fails for a virtual thread that Runnel did not
+   * start, created after {@code mark}, that is still alive.
+   *
+   * @param mark a value of {@link #markAll()}
+   * @param options ignore rules, retry budget and mode
+   * @throws AssertionError {@code found N leaked goroutine(s):}, a blank line, and the leaked
+   *     goroutines and threads in {@link GoroutineDump}'s text shape
+   * @throws NullPointerException if {@code mark} or {@code options} is null
+   */
+  public static void verifyNone(Mark mark, LeakOptions options) {
     GoroutineDump leaked = findLeaks(mark, options);
     if (!leaked.goroutines().isEmpty()) {
       throw new AssertionError(message(leaked));
@@ -97,27 +143,40 @@ public final class GoroutineLeaks {
    * @throws NullPointerException if {@code options} is null
    */
   public static GoroutineDump findLeaks(long mark, LeakOptions options) {
+    return findLeaks(goroutinesOnly(mark, options), options);
+  }
+
+  /**
+   * The goroutines, and in the wide mode the other virtual threads, that {@link
+   * #verifyNone(Mark, LeakOptions)} would report, after the same retries.
+   *
+   * @param mark a value of {@link #markAll()}
+   * @param options ignore rules, retry budget and mode
+   * @return the leaked goroutines and threads; an empty dump if there are none
+   * @throws NullPointerException if {@code mark} or {@code options} is null
+   */
+  public static GoroutineDump findLeaks(Mark mark, LeakOptions options) {
     Objects.requireNonNull(options, "options");
+    long goroutines = mark.goroutineId();
+    long threads = options.includesAllVirtualThreads() ? mark.threadId() : NO_THREADS;
     long deadline = System.nanoTime() + saturatedNanos(options);
     long sleep = FIRST_SLEEP_NANOS;
     boolean interrupted = false;
     try {
       while (true) {
-        if (GoroutineDump.countStartedAfter(mark) == 0) {
-          return GoroutineDump.takeStartedAfter(mark); // reads no stack: nothing is left
+        if (threads == NO_THREADS && GoroutineDump.countStartedAfter(goroutines) == 0) {
+          return GoroutineDump.takeStartedAfter(goroutines); // reads no stack: nothing is left
         }
         GoroutineDump leaked = null;
-        if (options.hasIgnoreRules()) {
-          leaked = GoroutineDump.takeStartedAfter(mark).filter(g -> !options.ignores(g));
+        if (options.hasIgnoreRules() || threads != NO_THREADS) {
+          leaked = take(goroutines, threads, options);
           if (leaked.goroutines().isEmpty()) {
             return leaked;
           }
         }
         long left = deadline - System.nanoTime();
         if (left <= 0 || interrupted) {
-          return leaked != null
-              ? leaked
-              : GoroutineDump.takeStartedAfter(mark).filter(g -> !options.ignores(g));
+          return leaked != null ? leaked : take(goroutines, threads, options);
         }
         try {
           TimeUnit.NANOSECONDS.sleep(Math.min(sleep, left));
@@ -131,6 +190,24 @@ public final class GoroutineLeaks {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** What is alive after the marks and not ignored; no virtual thread for {@link #NO_THREADS}. */
+  private static GoroutineDump take(long goroutines, long threads, LeakOptions options) {
+    GoroutineDump alive =
+        threads == NO_THREADS
+            ? GoroutineDump.takeStartedAfter(goroutines)
+            : GoroutineDump.takeStartedAfter(goroutines, threads);
+    return alive.filter(g -> !options.ignores(g));
+  }
+
+  /** A goroutine mark as a {@link Mark}; the wide mode cannot use one. */
+  private static Mark goroutinesOnly(long mark, LeakOptions options) {
+    if (Objects.requireNonNull(options, "options").includesAllVirtualThreads()) {
+      throw new IllegalArgumentException(
+          "a check of all virtual threads needs a mark from GoroutineLeaks.markAll()");
+    }
+    return new Mark(mark, NO_THREADS);
   }
 
   /** The failure message for a non-empty dump of leaked goroutines. */

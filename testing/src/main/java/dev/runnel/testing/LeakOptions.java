@@ -1,5 +1,6 @@
 package dev.runnel.testing;
 
+import dev.runnel.debug.GoroutineDump;
 import dev.runnel.debug.GoroutineInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,25 +45,28 @@ public final class LeakOptions {
   public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(2);
 
   private static final LeakOptions DEFAULTS =
-      new LeakOptions(List.of(), List.of(), List.of(), List.of(), DEFAULT_RETRY_BUDGET);
+      new LeakOptions(List.of(), List.of(), List.of(), List.of(), DEFAULT_RETRY_BUDGET, false);
 
   private final List<Pattern> names;
   private final List<String> topFunctions;
   private final List<String> stackContaining;
   private final List<Predicate<? super GoroutineInfo>> predicates;
   private final Duration retryBudget;
+  private final boolean allVirtualThreads;
 
   private LeakOptions(
       List<Pattern> names,
       List<String> topFunctions,
       List<String> stackContaining,
       List<Predicate<? super GoroutineInfo>> predicates,
-      Duration retryBudget) {
+      Duration retryBudget,
+      boolean allVirtualThreads) {
     this.names = List.copyOf(names);
     this.topFunctions = List.copyOf(topFunctions);
     this.stackContaining = List.copyOf(stackContaining);
     this.predicates = List.copyOf(predicates);
     this.retryBudget = retryBudget;
+    this.allVirtualThreads = allVirtualThreads;
   }
 
   /**
@@ -88,7 +92,8 @@ public final class LeakOptions {
     for (String r : regexes) {
       n.add(Pattern.compile(Objects.requireNonNull(r, "regex")));
     }
-    return new LeakOptions(n, topFunctions, stackContaining, predicates, retryBudget);
+    return new LeakOptions(
+        n, topFunctions, stackContaining, predicates, retryBudget, allVirtualThreads);
   }
 
   /**
@@ -105,7 +110,7 @@ public final class LeakOptions {
     for (String fn : functions) {
       f.add(Objects.requireNonNull(fn, "function"));
     }
-    return new LeakOptions(names, f, stackContaining, predicates, retryBudget);
+    return new LeakOptions(names, f, stackContaining, predicates, retryBudget, allVirtualThreads);
   }
 
   /**
@@ -122,7 +127,7 @@ public final class LeakOptions {
     for (String fn : functions) {
       f.add(Objects.requireNonNull(fn, "function"));
     }
-    return new LeakOptions(names, topFunctions, f, predicates, retryBudget);
+    return new LeakOptions(names, topFunctions, f, predicates, retryBudget, allVirtualThreads);
   }
 
   /**
@@ -135,7 +140,7 @@ public final class LeakOptions {
   public LeakOptions ignore(Predicate<? super GoroutineInfo> filter) {
     List<Predicate<? super GoroutineInfo>> p = new ArrayList<>(predicates);
     p.add(Objects.requireNonNull(filter, "filter"));
-    return new LeakOptions(names, topFunctions, stackContaining, p, retryBudget);
+    return new LeakOptions(names, topFunctions, stackContaining, p, retryBudget, allVirtualThreads);
   }
 
   /**
@@ -152,7 +157,34 @@ public final class LeakOptions {
     if (budget.isNegative()) {
       throw new IllegalArgumentException("negative retry budget: " + budget);
     }
-    return new LeakOptions(names, topFunctions, stackContaining, predicates, budget);
+    return new LeakOptions(
+        names, topFunctions, stackContaining, predicates, budget, allVirtualThreads);
+  }
+
+  /**
+   * These options, also checking the virtual threads that Runnel did not start ({@code
+   * Thread.ofVirtual()}, {@code Executors.newVirtualThreadPerTaskExecutor()}), as goleak checks
+   * every goroutine. By default a check sees only goroutines started through Runnel ({@code
+   * Go.go}, {@code WaitGroup.go}, {@code ErrGroup.go}, timer callbacks). Those other threads are
+   * read from the JDK's thread dump, a few milliseconds per reading; their entries have id -1 and
+   * no wait reason (see {@link GoroutineDump#takeStartedAfter(long, long)}), and the ignore rules
+   * apply to them too. Needs a mark from {@link GoroutineLeaks#markAll()}, which the JUnit
+   * extension takes itself.
+   *
+   * @return the new options
+   */
+  public LeakOptions includeAllVirtualThreads() {
+    return new LeakOptions(names, topFunctions, stackContaining, predicates, retryBudget, true);
+  }
+
+  /**
+   * Whether a check also reads the virtual threads Runnel did not start ({@link
+   * #includeAllVirtualThreads()}).
+   *
+   * @return true in the wide mode
+   */
+  public boolean includesAllVirtualThreads() {
+    return allVirtualThreads;
   }
 
   /**
@@ -217,6 +249,6 @@ public final class LeakOptions {
   public String toString() {
     return "LeakOptions[names=" + names + ", topFunctions=" + topFunctions
         + ", stackContaining=" + stackContaining + ", predicates=" + predicates.size()
-        + ", retryBudget=" + retryBudget + "]";
+        + ", retryBudget=" + retryBudget + ", allVirtualThreads=" + allVirtualThreads + "]";
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The diagnostics a running program gets without a code change, on a child JVM running {@link
- * StuckProgram}: the deadlock detector from {@code -Ddev.runnel.detectDeadlocks=true}, the dump on
+ * StuckProgram}: the deadlock detector from {@code -Ddev.runnel.detectDeadlocks=true} (and {@code
+ * =exit}, which halts the program with Go's status 2), the dump on
  * {@code -Ddev.runnel.dumpSignal=USR2} and {@code kill -USR2}, and {@link GoroutineDumpTool}
  * through the MXBean registered at the first goroutine start.
  */
@@ -92,6 +93,25 @@ class NoCodeChangeDiagnosticsTest {
         .contains("thread \"main\" [chan receive]")
         .contains("goroutine 1 [chan receive]")
         .contains("StuckProgram.main");
+  }
+
+  @Test
+  void withExitTheDetectorHaltsTheStuckProgramWithStatus2AsGoDoes() throws Exception {
+    start("-Ddev.runnel.detectDeadlocks=exit");
+    awaitStarted();
+    assertThat(child.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("child exited").isTrue();
+    assertThat(child.exitValue()).isEqualTo(2);
+    awaitErrOfEndedChild("fatal error: all goroutines are asleep - deadlock!");
+    assertThat(err.toString()).contains("goroutine 1 [chan receive]");
+  }
+
+  /** The child's stderr, once the pump has read it all: the child has ended. */
+  private void awaitErrOfEndedChild(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    while (!err.toString().contains(text)) {
+      assertThat(System.nanoTime() - deadline).as("stderr so far:\n%s", err).isNegative();
+      Thread.sleep(20); // the pump thread reads the rest of the pipe: no event to wait for
+    }
   }
 
   @Test
