@@ -1,6 +1,7 @@
 package dev.runnel.context;
 
 import dev.runnel.time.Clock;
+import java.util.Objects;
 
 /** Lookups that walk a chain of Runnel contexts without recursion. */
 final class Contexts {
@@ -15,6 +16,15 @@ final class Contexts {
       };
 
   private Contexts() {}
+
+  /**
+   * Checks the parent of a context being derived.
+   *
+   * @throws NullPointerException with Go's message if {@code parent} is null
+   */
+  static Context requireParent(Context parent) {
+    return Objects.requireNonNull(parent, "cannot create context from nil parent");
+  }
 
   /** Go's {@code value(c, key)}: the innermost value for {@code key} in the chain from {@code c}. */
   static Object value(Context c, Object key) {
