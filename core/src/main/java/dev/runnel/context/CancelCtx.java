@@ -424,9 +424,16 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   @Override
   public String toString() {
+    return Contexts.name(this);
+  }
+
+  /** This context's step in {@link Contexts#name}. */
+  void appendName(StringBuilder s) {
     if (!ownDeadline) {
-      return parent + ".WithCancel";
+      s.append(".WithCancel");
+    } else {
+      s.append(".WithDeadline(").append(deadline).append(" [").append(clock.until(deadline));
+      s.append("])");
     }
-    return parent + ".WithDeadline(" + deadline + " [" + clock.until(deadline) + "])";
   }
 }

@@ -16,6 +16,6 @@ final class WithoutCancelContext extends NeverCancelledContext {
 
   @Override
   public String toString() {
-    return parent + ".WithoutCancel";
+    return Contexts.name(this);
   }
 }
