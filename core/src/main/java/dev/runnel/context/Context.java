@@ -1,7 +1,6 @@
 package dev.runnel.context;
 
 import dev.runnel.ReceiveChannel;
-import dev.runnel.internal.CancelScope;
 import dev.runnel.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +42,15 @@ import java.util.concurrent.CancellationException;
  * passing) happen-before {@code done()} is observed closed and {@code err()} is observed non-null,
  * in the cancelled context and in every descendant; a value stored by {@code withValue} is visible
  * to every goroutine the derived context is passed to.
+ *
+ * <p>Contexts implemented outside Runnel are accepted everywhere. One that wraps a Runnel context,
+ * delegating {@code done()} and {@code value} to it (as a Go struct embeds a {@code
+ * context.Context}), is looked through to that context, as Go's {@code WithCancel} looks through
+ * such a parent: cancelling the wrapped context cancels the wrapper's children, and wakes the
+ * calls blocked with the wrapper, before {@code cancel} returns. Any other context that can be
+ * cancelled is watched through its {@code done()} channel by a goroutine, as in Go: {@link
+ * dev.runnel.Go#numGoroutine} counts it, and it ends with the child, the {@code afterFunc} or the
+ * call that needed it, or when that context is done.
  *
  * <p>Go: the same semantics. {@code done()} is never null ({@link #background()}'s never closes);
  * {@code err()} and {@code cause()} are null while the context is live, and {@code err()} returns
@@ -222,16 +230,7 @@ public interface Context {
   static AfterFunc afterFunc(Context ctx, Runnable f) {
     Contexts.requireParent(ctx);
     Objects.requireNonNull(f, "f");
-    CancelScope scope = CancelScope.of(ctx);
-    CancelCtx bridge =
-        scope == null || scope instanceof CancelCtx ? null : (CancelCtx) withCancel(ctx);
-    AfterFuncNode node = new AfterFuncNode(f, bridge);
-    if (bridge != null) {
-      bridge.add(node);
-    } else if (scope != null) {
-      ((CancelCtx) scope).add(node);
-    }
-    return node;
+    return AfterFuncNode.start(ctx, f);
   }
 
   /**

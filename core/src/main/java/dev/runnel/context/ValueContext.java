@@ -87,7 +87,7 @@ final class ValueContext implements Context, CancelScope.Source {
 
   @Override
   public Object value(Object k) {
-    return lookup(k);
+    return k == KEY ? this : lookup(k);
   }
 
   @Override
