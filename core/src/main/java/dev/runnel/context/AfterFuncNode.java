@@ -1,6 +1,7 @@
 package dev.runnel.context;
 
 import dev.runnel.Go;
+import dev.runnel.internal.CancelScope;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
@@ -23,13 +24,25 @@ final class AfterFuncNode extends ContextNode implements AfterFunc {
   }
 
   private final Runnable f;
-  /** For a context Runnel does not implement: the context this node hangs on, cancelled by stop. */
+  /** For a foreign context: the child of it this node hangs on, cancelled by stop. */
   private final CancelCtx bridge;
   private volatile boolean claimed;
 
   AfterFuncNode(Runnable f, CancelCtx bridge) {
     this.f = f;
     this.bridge = bridge;
+  }
+
+  /** Hangs {@code f} on the context that {@code ctx}'s cancellation comes from. */
+  static AfterFuncNode start(Context ctx, Runnable f) {
+    CancelScope scope = CancelScope.of(ctx);
+    if (scope == null) {
+      return new AfterFuncNode(f, null); // never cancelled, so never run
+    }
+    CancelCtx owner = CancelCtx.follow(ctx, scope);
+    AfterFuncNode node = new AfterFuncNode(f, owner == scope ? null : owner);
+    owner.add(node);
+    return node;
   }
 
   private boolean claim() {

@@ -1,6 +1,7 @@
 package dev.runnel.context;
 
 import dev.runnel.Channel;
+import dev.runnel.Go;
 import dev.runnel.ReceiveChannel;
 import dev.runnel.Select;
 import dev.runnel.internal.Access;
@@ -47,6 +48,13 @@ import java.util.concurrent.CountDownLatch;
  * a losing cancel() waits on the settling latch it finds (the timer thread, whose deadline lost to
  * a cancel, does not wait). Leaf contexts (most contexts) never make
  * one.
+ *
+ * Parents (propagate): the child joins the children list of the parent's CancelScope, the nearest
+ * cancel context the parent is or derives from, found in O(1) for Runnel's contexts. A context
+ * Runnel did not implement is looked through when it wraps one of Runnel's (it answers
+ * value(Source.KEY) with it and its done() is the same channel: Go's parentCancelCtx), so its
+ * children are cancelled synchronously too. Only a truly foreign parent costs a goroutine
+ * (watchForeign), which ends when either context is cancelled.
  *
  * Lock order: parent before child is never needed; a node's lock is held only for its own list.
  * A ContextNode is removed from its owner under the owner's lock only.
@@ -97,33 +105,60 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   // ---------------------------------------------------------------- construction
 
-  /** Go's propagateCancel: arranges for the parent's cancellation to cancel this context. */
+  /**
+   * Go's propagateCancel: arranges for the parent's cancellation to cancel this context, by
+   * joining the children of the parent's scope (the cancel context the parent is, derives from or
+   * wraps), or for a foreign parent by {@linkplain #watchForeign watching} it.
+   */
   void propagate() {
+    propagate(CancelScope.of(parent));
+  }
+
+  private void propagate(CancelScope scope) {
+    if (scope instanceof CancelCtx p) {
+      p.add(this); // cancels this at once if p is cancelled already
+    } else if (scope != null) {
+      watchForeign();
+    }
+  }
+
+  /**
+   * The one way Runnel follows a foreign context, one it cannot look into: as Go does, a
+   * goroutine selects on the parent's done() and this context's, cancels this context with the
+   * parent's err and cause if the parent's comes first, and ends as soon as either is closed.
+   * Blocked calls, afterFuncs and interrupt bridges with a foreign context hang on such a child
+   * ({@link #follow}), which they cancel when they end.
+   */
+  private void watchForeign() {
     CancellationException parentErr = parent.err();
     if (parentErr != null) {
       cancel(false, parentErr, parent.cause());
       return;
     }
-    CancelScope scope = CancelScope.of(parent);
-    if (scope instanceof CancelCtx p) {
-      p.add(this);
-    } else if (scope != null) { // a foreign context: watch its done() from a goroutine, as Go does
-      ReceiveChannel<?> parentDone = parent.done();
-      ReceiveChannel<?> mine = done();
-      Thread.ofVirtual()
-          .name("runnel-context-propagate")
-          .start(
-              () -> {
-                try {
-                  Select.select()
-                      .onReceive(parentDone, x -> cancel(false, parent.err(), parent.cause()))
-                      .onReceive(mine, x -> {})
-                      .run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
+    Select watch =
+        Select.select()
+            .onReceive(
+                parent.done(), x -> cancel(false, CancelScope.cancelled(parent), parent.cause()))
+            .onReceive(done(), x -> {});
+    Go.go(watch::run);
+  }
+
+  /**
+   * The cancel context that a node to be cancelled with {@code ctx} (an afterFunc, an interrupt
+   * bridge) joins: {@code ctx}'s scope; for a foreign context, a new child of it, which the caller
+   * cancels once the node is no longer needed.
+   *
+   * @param ctx the context
+   * @param scope {@code CancelScope.of(ctx)}, not null
+   * @return {@code scope} itself, or the new child
+   */
+  static CancelCtx follow(Context ctx, CancelScope scope) {
+    if (scope instanceof CancelCtx c) {
+      return c;
     }
+    CancelCtx child = new CancelCtx(ctx, null);
+    child.propagate(scope);
+    return child;
   }
 
   /** Arms the deadline on {@code clock}; cancels at once if it has passed. */
@@ -396,7 +431,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   @Override
   public Object value(Object key) {
-    return Contexts.value(parent, key);
+    return key == KEY ? this : Contexts.value(parent, key);
   }
 
   Context parent() {
@@ -424,9 +459,16 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   @Override
   public String toString() {
+    return Contexts.name(this);
+  }
+
+  /** This context's step in {@link Contexts#name}. */
+  void appendName(StringBuilder s) {
     if (!ownDeadline) {
-      return parent + ".WithCancel";
+      s.append(".WithCancel");
+    } else {
+      s.append(".WithDeadline(").append(deadline).append(" [").append(clock.until(deadline));
+      s.append("])");
     }
-    return parent + ".WithDeadline(" + deadline + " [" + clock.until(deadline) + "])";
   }
 }

@@ -1,7 +1,6 @@
 package dev.runnel.context;
 
 import dev.runnel.ReceiveChannel;
-import dev.runnel.internal.CancelScope;
 import dev.runnel.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,10 +43,21 @@ import java.util.concurrent.CancellationException;
  * in the cancelled context and in every descendant; a value stored by {@code withValue} is visible
  * to every goroutine the derived context is passed to.
  *
+ * <p>Contexts implemented outside Runnel are accepted everywhere. One that wraps a Runnel context,
+ * delegating {@code done()} and {@code value} to it (as a Go struct embeds a {@code
+ * context.Context}), is looked through to that context, as Go's {@code WithCancel} looks through
+ * such a parent: cancelling the wrapped context cancels the wrapper's children, and wakes the
+ * calls blocked with the wrapper, before {@code cancel} returns. Any other context that can be
+ * cancelled is watched through its {@code done()} channel by a goroutine, as in Go: {@link
+ * dev.runnel.Go#numGoroutine} counts it, and it ends with the child, the {@code afterFunc} or the
+ * call that needed it, or when that context is done.
+ *
  * <p>Go: the same semantics. {@code done()} is never null ({@link #background()}'s never closes);
  * {@code err()} and {@code cause()} are null while the context is live, and {@code err()} returns
  * the same instance on every call once set; keys compare with {@code equals}. Deadlines are timed
- * by the clock set with {@link #withClock}, the system clock by default.
+ * by the clock set with {@link #withClock}, the system clock by default. Deriving a context from a
+ * null parent throws {@link NullPointerException} with Go's panic text, {@code "cannot create
+ * context from nil parent"}. Chains of any depth work: no method walks a chain by recursion.
  *
  * {@snippet :
  * try (CancelContext ctx = Context.withTimeout(Context.background(), Duration.ofSeconds(1))) {
@@ -85,7 +95,7 @@ public interface Context {
    * @return the child, to cancel (or close) when its work is done
    */
   static CancelContext withCancel(Context parent) {
-    CancelCtx c = new CancelCtx(Objects.requireNonNull(parent, "parent"), null);
+    CancelCtx c = new CancelCtx(Contexts.requireParent(parent), null);
     c.propagate();
     return c;
   }
@@ -123,7 +133,7 @@ public interface Context {
    * @return the child
    */
   static CancelContext withDeadlineCause(Context parent, Instant deadline, Throwable cause) {
-    Objects.requireNonNull(parent, "parent");
+    Contexts.requireParent(parent);
     Objects.requireNonNull(deadline, "deadline");
     Optional<Instant> current = parent.deadline();
     if (current.isPresent() && current.get().isBefore(deadline)) {
@@ -156,7 +166,7 @@ public interface Context {
    * @return the child
    */
   static CancelContext withTimeoutCause(Context parent, Duration timeout, Throwable cause) {
-    Clock clock = Contexts.clock(Objects.requireNonNull(parent, "parent"));
+    Clock clock = Contexts.clock(Contexts.requireParent(parent));
     Instant deadline;
     try {
       deadline = clock.now().plus(timeout);
@@ -175,10 +185,11 @@ public interface Context {
    *     cannot collide.
    * @param value the value; may be null
    * @return the child
-   * @throws NullPointerException if {@code key} is null
+   * @throws NullPointerException if {@code parent} or {@code key} is null, with Go's texts
+   *     ("cannot create context from nil parent", "nil key")
    */
   static Context withValue(Context parent, Object key, Object value) {
-    Objects.requireNonNull(parent, "parent");
+    Contexts.requireParent(parent);
     Objects.requireNonNull(key, "nil key");
     return new ValueContext(parent, key, value);
   }
@@ -191,7 +202,7 @@ public interface Context {
    * @return the child
    */
   static Context withoutCancel(Context parent) {
-    return new WithoutCancelContext(Objects.requireNonNull(parent, "parent"));
+    return new WithoutCancelContext(Contexts.requireParent(parent));
   }
 
   /**
@@ -203,6 +214,7 @@ public interface Context {
    * @return the child
    */
   static Context withClock(Context parent, Clock clock) {
+    Contexts.requireParent(parent);
     Objects.requireNonNull(clock, "clock");
     return withValue(parent, Contexts.CLOCK_KEY, clock);
   }
@@ -216,17 +228,9 @@ public interface Context {
    * @return the link, whose {@link AfterFunc#stop()} prevents the call if it has not started
    */
   static AfterFunc afterFunc(Context ctx, Runnable f) {
+    Contexts.requireParent(ctx);
     Objects.requireNonNull(f, "f");
-    CancelScope scope = CancelScope.of(Objects.requireNonNull(ctx, "ctx"));
-    CancelCtx bridge =
-        scope == null || scope instanceof CancelCtx ? null : (CancelCtx) withCancel(ctx);
-    AfterFuncNode node = new AfterFuncNode(f, bridge);
-    if (bridge != null) {
-      bridge.add(node);
-    } else if (scope != null) {
-      ((CancelCtx) scope).add(node);
-    }
-    return node;
+    return AfterFuncNode.start(ctx, f);
   }
 
   /**

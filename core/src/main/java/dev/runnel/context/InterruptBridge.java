@@ -45,15 +45,14 @@ final class InterruptBridge extends ContextNode {
     if (err != null) {
       throw err;
     }
-    CancelScope s = CancelScope.of(ctx);
-    if (s == null) {
+    CancelScope scope = CancelScope.of(ctx);
+    if (scope == null) {
       return call.call();
     }
-    // A context Runnel does not implement gets a Runnel child to hang the node on.
-    CancelCtx bridge = s instanceof CancelCtx ? null : (CancelCtx) Context.withCancel(ctx);
+    CancelCtx owner = CancelCtx.follow(ctx, scope);
     InterruptBridge node = new InterruptBridge();
     boolean interruptedBefore = node.thread.isInterrupted();
-    (bridge != null ? bridge : (CancelCtx) s).add(node);
+    owner.add(node);
     try {
       T result;
       try {
@@ -70,8 +69,8 @@ final class InterruptBridge extends ContextNode {
       node.finish(interruptedBefore);
       return result;
     } finally {
-      if (bridge != null) {
-        bridge.cancel();
+      if (owner != scope) { // a child of a foreign context, made for this call
+        owner.cancel();
       }
     }
   }

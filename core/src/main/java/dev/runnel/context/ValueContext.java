@@ -9,8 +9,10 @@ import java.util.concurrent.CancellationException;
 /**
  * {@link Context#withValue}: one key-value pair over a parent, which does everything else.
  *
- * <p>Lookups walk a chain of value contexts only: each links to the nearest value context above
- * it ({@link #nextValue}), skipping the cancel and without-cancel contexts between, which hold no
+ * <p>Nothing here walks the chain by recursion, so a chain of any depth works. Everything but
+ * values is asked of {@link #base}, the nearest ancestor that is not a value context, in one step.
+ * Lookups walk a chain of value contexts only: each links to the nearest value context above it
+ * ({@link #nextValue}), skipping the cancel and without-cancel contexts between, which hold no
  * values. So a lookup costs one compare and one pointer hop per value, with no type tests. A
  * context Runnel does not implement ends the chain ({@link #foreign}) and is asked itself.
  */
@@ -19,7 +21,11 @@ final class ValueContext implements Context, CancelScope.Source {
   final Context parent;
   final Object key;
   final Object value;
-  private final CancelScope scope;
+  /**
+   * The nearest ancestor that is not a value context: a cancel context, a context that is never
+   * cancelled, or a foreign one. Its done, err, cause and deadline are this context's.
+   */
+  private final Context base;
   /** The nearest value context above, through Runnel contexts only; null if none. */
   private final ValueContext nextValue;
   /** The first foreign context above, where {@link #nextValue} is null; else null. */
@@ -29,7 +35,7 @@ final class ValueContext implements Context, CancelScope.Source {
     this.parent = parent;
     this.key = key;
     this.value = value;
-    this.scope = CancelScope.of(parent);
+    this.base = parent instanceof ValueContext v ? v.base : parent;
     Context p = parent;
     for (; ; ) {
       if (p instanceof CancelCtx c) {
@@ -61,36 +67,36 @@ final class ValueContext implements Context, CancelScope.Source {
 
   @Override
   public Optional<Instant> deadline() {
-    return parent.deadline();
+    return base.deadline();
   }
 
   @Override
   public ReceiveChannel<?> done() {
-    return parent.done();
+    return base.done();
   }
 
   @Override
   public CancellationException err() {
-    return parent.err();
+    return base.err();
   }
 
   @Override
   public Throwable cause() {
-    return parent.cause();
+    return base.cause();
   }
 
   @Override
   public Object value(Object k) {
-    return lookup(k);
+    return k == KEY ? this : lookup(k);
   }
 
   @Override
   public CancelScope cancelScope() {
-    return scope;
+    return CancelScope.of(base);
   }
 
   @Override
   public String toString() {
-    return parent + ".WithValue(" + key + ", " + value + ")";
+    return Contexts.name(this);
   }
 }

@@ -9,13 +9,14 @@ final class WithoutCancelContext extends NeverCancelledContext {
     this.parent = parent;
   }
 
+  /** The parent's values; not its scope, which would let a wrapper of this one follow it. */
   @Override
   public Object value(Object key) {
-    return Contexts.value(parent, key);
+    return key == KEY ? null : Contexts.value(parent, key);
   }
 
   @Override
   public String toString() {
-    return parent + ".WithoutCancel";
+    return Contexts.name(this);
   }
 }

@@ -9,7 +9,9 @@
  * context that is done on entry fails the call at once with {@code ctx.err()}, even if the call
  * could complete; one cancelled during the wait ends it with {@code ctx.err()} and leaves the
  * object as if the call had not been made. The waiting goroutine registers with its nearest
- * cancellable context, so cancellation wakes it directly: no helper goroutine, no polling.
+ * cancellable context, so cancellation wakes it directly: no helper goroutine, no polling. That
+ * holds through a context of another implementation that wraps a Runnel one; only a context
+ * foreign to Runnel is watched by a goroutine, which ends with the call.
  *
  * <h2>Happens-before</h2>
  *

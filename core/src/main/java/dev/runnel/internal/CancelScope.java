@@ -1,5 +1,6 @@
 package dev.runnel.internal;
 
+import dev.runnel.ReceiveChannel;
 import dev.runnel.context.Context;
 import java.util.concurrent.CancellationException;
 
@@ -31,7 +32,15 @@ public interface CancelScope {
   void unwatch(Object registration);
 
   /**
-   * The scope of a context.
+   * The scope of a context: Go's {@code propagateCancel} deciding how to follow a parent.
+   *
+   * <p>Runnel's contexts know their scope: the nearest cancellable Runnel context, or none. Any
+   * other context is asked through its methods. A {@code done()} that is null or Go's nil channel
+   * (as {@code background()}'s is) means it is never cancelled. A context that answers {@code
+   * value(}{@link Source#KEY}{@code )} with a Runnel context whose {@code done()} is the very
+   * channel its own {@code done()} returns wraps that context, delegating to it, and shares its
+   * scope (Go's {@code parentCancelCtx}); so cancellation reaches its children and waiters
+   * synchronously, without a goroutine. Any other context is foreign: a {@link ForeignScope}.
    *
    * @param ctx a context
    * @return its scope, or null if it can never be cancelled
@@ -40,7 +49,14 @@ public interface CancelScope {
     if (ctx instanceof Source s) {
       return s.cancelScope();
     }
-    return ForeignScope.of(ctx);
+    ReceiveChannel<?> done = ctx.done();
+    if (done == null || done == Access.channels().nil()) {
+      return null;
+    }
+    if (ctx.value(Source.KEY) instanceof Source s && s.done() == done) {
+      return s.cancelScope();
+    }
+    return new ForeignScope(ctx);
   }
 
   /**
@@ -72,11 +88,33 @@ public interface CancelScope {
 
   /** Implemented by Runnel's contexts: the scope, found without a goroutine. */
   interface Source {
+
+    /**
+     * The key that a Runnel context's {@code value} answers with the context itself (null for a
+     * context that is never cancelled), so that a context wrapping it can be followed to its
+     * scope: Go's {@code cancelCtxKey}. Compared by identity; in a package the module does not
+     * export.
+     */
+    Object KEY =
+        new Object() {
+          @Override
+          public String toString() {
+            return "runnel.cancelScopeKey";
+          }
+        };
+
     /**
      * The nearest cancellable context at or above this one.
      *
      * @return the scope, or null if this context can never be cancelled
      */
     CancelScope cancelScope();
+
+    /**
+     * This context's done channel, which a wrapper's must be to share the scope.
+     *
+     * @return {@code Context.done()}
+     */
+    ReceiveChannel<?> done();
   }
 }

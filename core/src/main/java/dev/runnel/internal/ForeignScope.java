@@ -1,50 +1,33 @@
 package dev.runnel.internal;
 
-import dev.runnel.Channel;
-import dev.runnel.ReceiveChannel;
-import dev.runnel.Select;
+import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
 
 /**
- * The scope of a {@link Context} implemented outside Runnel: only its {@code done()} channel can
- * say it was cancelled, so each watch runs a helper virtual thread selecting on that channel and
- * on a stop channel (Go starts such a goroutine too, in {@code propagateCancel}).
+ * The scope of a context that Runnel neither implemented nor can look through to one of its own:
+ * only its {@code done()} channel can say it was cancelled. A wait with it hangs on a Runnel child
+ * made by {@code Context.withCancel}, the one way Runnel follows such a context: the child's
+ * goroutine (Go's {@code propagateCancel}) cancels the child when the foreign {@code done()}
+ * closes, and ends when the child is cancelled, which {@link #unwatch} does.
  */
 final class ForeignScope implements CancelScope {
 
-  private final ReceiveChannel<?> done;
+  private final Context ctx;
 
-  private ForeignScope(ReceiveChannel<?> done) {
-    this.done = done;
-  }
-
-  static CancelScope of(Context ctx) {
-    ReceiveChannel<?> done = ctx.done();
-    return done == null ? null : new ForeignScope(done);
+  ForeignScope(Context ctx) {
+    this.ctx = ctx;
   }
 
   @Override
   public Object watch(Waiter waiter) {
-    Channel<Boolean> stop = Channel.make();
-    Select select =
-        Select.select()
-            .onReceive(done, ignored -> waiter.completeAndWake(Waiter.CONTEXT_DONE))
-            .onReceive(stop, ignored -> {});
-    Thread.ofVirtual()
-        .name("runnel-context-watch")
-        .start(
-            () -> {
-              try {
-                select.run();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    return stop;
+    CancelContext child = Context.withCancel(ctx);
+    CancelScope.of(child).watch(waiter);
+    return child;
   }
 
+  /** The waiter has completed by now, so the child's cancellation cannot complete it. */
   @Override
   public void unwatch(Object registration) {
-    ((Channel<?>) registration).close();
+    ((CancelContext) registration).cancel();
   }
 }

@@ -14,15 +14,19 @@ import dev.runnel.testkit.Threads.Runner;
 import dev.runnel.testkit.Threads.Task;
 import dev.runnel.time.ManualClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -352,9 +356,33 @@ class CancelContextTest {
     }
   }
 
-  @Test
-  void withCancelRejectsANullParent() {
-    assertThatThrownBy(() -> Context.withCancel(null)).isInstanceOf(NullPointerException.class);
+  /** Every way to derive a context from a parent, with the parent null and the rest valid. */
+  static Stream<Arguments> factoriesGivenANullParent() {
+    Instant soon = Instant.now().plusSeconds(60);
+    Duration minute = Duration.ofMinutes(1);
+    Exception cause = new Exception("cause");
+    return Stream.of(
+        Arguments.of("withCancel", (Runnable) () -> Context.withCancel(null)),
+        Arguments.of("withCancelCause", (Runnable) () -> Context.withCancelCause(null)),
+        Arguments.of("withTimeout", (Runnable) () -> Context.withTimeout(null, minute)),
+        Arguments.of(
+            "withTimeoutCause", (Runnable) () -> Context.withTimeoutCause(null, minute, cause)),
+        Arguments.of("withDeadline", (Runnable) () -> Context.withDeadline(null, soon)),
+        Arguments.of(
+            "withDeadlineCause", (Runnable) () -> Context.withDeadlineCause(null, soon, cause)),
+        Arguments.of("withValue", (Runnable) () -> Context.withValue(null, "k", "v")),
+        Arguments.of("withValue, null key", (Runnable) () -> Context.withValue(null, null, "v")),
+        Arguments.of("withoutCancel", (Runnable) () -> Context.withoutCancel(null)),
+        Arguments.of("withClock", (Runnable) () -> Context.withClock(null, new ManualClock())),
+        Arguments.of("afterFunc", (Runnable) () -> Context.afterFunc(null, () -> {})));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("factoriesGivenANullParent")
+  void aNullParentIsRejectedWithGosMessage(String factory, Runnable call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("cannot create context from nil parent");
   }
 
   @Test

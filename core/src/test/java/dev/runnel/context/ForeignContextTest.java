@@ -95,11 +95,12 @@ class ForeignContextTest {
   @Test
   void valuesOfTheForeignContextAreFoundThroughRunnelChildren() {
     ForeignContext foreign = new ForeignContext(Map.of("tenant", "acme"));
-    Context chain =
-        Context.withoutCancel(Context.withValue(Context.withCancel(foreign), "user", "alice"));
-    assertThat(chain.value("tenant")).isEqualTo("acme");
-    assertThat(chain.value("user")).isEqualTo("alice");
-    assertThat(chain.value("nothing")).isNull();
+    try (CancelContext child = Context.withCancel(foreign)) { // ends the goroutine watching it
+      Context chain = Context.withoutCancel(Context.withValue(child, "user", "alice"));
+      assertThat(chain.value("tenant")).isEqualTo("acme");
+      assertThat(chain.value("user")).isEqualTo("alice");
+      assertThat(chain.value("nothing")).isNull();
+    }
   }
 
   @Test
