@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Should Runnel ship the study notes' sharded map (a {@code HashMap} per shard behind a {@link
+ * Should Runnel ship the classic Go sharded map (a {@code HashMap} per shard behind a {@link
  * Striped} {@link RWMutex})? Only if it beats {@link SyncMap} (a {@link ConcurrentHashMap}) for
  * some workload. {@value #WORKERS} virtual threads, {@value #KEYS} keys, reads and writes of random
  * keys, {@code writePercent} of them writes. Reported in operations per second.
