@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
@@ -30,9 +31,11 @@ import java.util.concurrent.CancellationException;
  * </table>
  *
  * <p>The bucket starts full. The limit may be {@link #INF} (every event allowed, the burst
- * ignored) or zero (what is in the bucket, and nothing more until the limit is raised). {@link #setLimit} and {@link #setBurst} change the bucket at run time, keeping the
- * tokens accumulated so far. The {@code ...At(Instant)} forms take the time explicitly, for
- * deterministic use; the others read the limiter's {@link Clock}, which tests can make a {@link
+ * ignored) or zero (what is in the bucket, and nothing more until the limit is raised); a negative
+ * limit acts as zero, as in Go; NaN is refused with {@link IllegalArgumentException}. {@link
+ * #setLimit} and {@link #setBurst} change the bucket at run time, keeping the tokens accumulated
+ * so far. The {@code ...At(Instant)} forms take the time explicitly, for deterministic use; the
+ * others read the limiter's {@link Clock}, which tests can make a {@link
  * dev.runnel.time.ManualClock}.
  *
  * <p>Memory consistency effects: the limiter's methods are linearizable (one lock); a call that
@@ -95,6 +98,7 @@ public final class RateLimiter {
    *
    * @param perSecond the rate, events per second; {@link #INF} for no limit
    * @param burst the bucket size
+   * @throws IllegalArgumentException {@code "rate: limit is NaN"} if {@code perSecond} is NaN
    */
   public RateLimiter(double perSecond, int burst) {
     this(perSecond, burst, Clock.system());
@@ -106,12 +110,13 @@ public final class RateLimiter {
    * @param perSecond the rate, events per second; {@link #INF} for no limit
    * @param burst the bucket size
    * @param clock the clock
+   * @throws IllegalArgumentException {@code "rate: limit is NaN"} if {@code perSecond} is NaN
    */
   public RateLimiter(double perSecond, int burst, Clock clock) {
     this.limit = normalize(perSecond);
     this.burst = burst;
     this.tokens = burst; // "initially full", whatever the rate (Go since golang/go#68541)
-    this.clock = clock;
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.time = Access.timeSource(clock);
     long n = time.nanoTime();
     this.epochOffset = epochNanos(time.instantAt(n)) - n;
@@ -358,6 +363,8 @@ public final class RateLimiter {
    * Changes the rate, keeping the tokens accumulated so far: Go's {@code lim.SetLimit}.
    *
    * @param perSecond the new rate
+   * @throws IllegalArgumentException {@code "rate: limit is NaN"} if {@code perSecond} is NaN;
+   *     the limiter is then as it was
    */
   public void setLimit(double perSecond) {
     setLimitAt(now(), perSecond);
@@ -368,17 +375,19 @@ public final class RateLimiter {
    *
    * @param t the time of the change
    * @param perSecond the new rate
+   * @throws IllegalArgumentException as for {@link #setLimit}
    */
   public void setLimitAt(Instant t, double perSecond) {
     setLimitAt(epochNanos(t), perSecond);
   }
 
   private void setLimitAt(long t, double perSecond) {
+    double l = normalize(perSecond);
     mu.lock();
     try {
       beginWrite();
       advanceTo(t);
-      limit = normalize(perSecond);
+      limit = l;
       endWrite();
     } finally {
       mu.unlock();
@@ -540,7 +549,14 @@ public final class RateLimiter {
     return nanos >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) nanos;
   }
 
+  /**
+   * A limit as stored: infinity as {@link #INF}; NaN refused, as it would make the tokens NaN
+   * (every comparison false: no event allowed), and no later limit could repair them.
+   */
   private static double normalize(double perSecond) {
+    if (Double.isNaN(perSecond)) {
+      throw new IllegalArgumentException("rate: limit is NaN");
+    }
     return perSecond == Double.POSITIVE_INFINITY ? INF : perSecond;
   }
 

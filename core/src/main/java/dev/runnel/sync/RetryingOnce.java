@@ -1,6 +1,7 @@
 package dev.runnel.sync;
 
 import dev.runnel.GoFunc;
+import java.util.Objects;
 
 /**
  * Runs an initialisation until it succeeds once: the study notes' {@code Once} variant whose
@@ -39,8 +40,10 @@ public final class RetryingOnce {
    *
    * @param f the initialisation
    * @throws Exception what {@code f} threw; the next call tries again
+   * @throws NullPointerException if {@code f} is null (no attempt is counted)
    */
   public void run(GoFunc f) throws Exception {
+    Objects.requireNonNull(f, "f");
     if (done) {
       return;
     }

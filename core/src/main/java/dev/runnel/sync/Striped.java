@@ -62,6 +62,7 @@ public final class Striped<L> {
    * @throws IllegalArgumentException if {@code stripes} is not in [1, 2^30]
    */
   public static <L> Striped<L> of(int stripes, Supplier<? extends L> make) {
+    Objects.requireNonNull(make, "make");
     return new Striped<>(stripes, i -> make.get());
   }
 

@@ -9,6 +9,7 @@ import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * Waits for a collection of goroutines to finish: Go's {@code sync.WaitGroup}.
@@ -175,8 +176,10 @@ public final class WaitGroup {
    * {@code f} is a panic, reported as {@link Go#go} reports it.
    *
    * @param f the goroutine's body
+   * @throws NullPointerException if {@code f} is null (nothing is counted in)
    */
   public void go(GoFunc f) {
+    Objects.requireNonNull(f, "f");
     add(1);
     Go.go(
         () -> {

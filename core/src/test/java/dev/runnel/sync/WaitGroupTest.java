@@ -297,4 +297,20 @@ class WaitGroupTest {
     wg.done();
     next.join();
   }
+
+  // ------------------------------------------------------------------ null body
+
+  /** A null body fails at the call, as Go's {@code wg.Go(nil)} would at its goroutine's start. */
+  @Test
+  void goWithANullBodyFailsAtTheCallAndCountsNothing() throws Exception {
+    WaitGroup wg = new WaitGroup();
+    assertThatThrownBy(() -> wg.go(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+    assertThat(wg.count()).as("nothing counted in").isZero();
+    wg.await(); // returns at once
+    wg.go(() -> {});
+    wg.await();
+    assertThat(wg.count()).isZero();
+  }
 }
