@@ -122,13 +122,15 @@ public final class ErrGroup {
    * @param n the limit; negative means no limit; zero means {@code go} waits forever and {@code
    *     tryGo} fails
    * @throws IllegalStateException {@code "errgroup: modify limit while N goroutines in the group
-   *     are still active"} if goroutines started under a limit are running
+   *     are still active (setLimit)"} if goroutines started under a limit are running
    */
   public void setLimit(int n) {
     Channel<Object> s = sem;
     if (s != null && s.size() != 0) {
       throw new IllegalStateException(
-          "errgroup: modify limit while " + s.size() + " goroutines in the group are still active");
+          "errgroup: modify limit while "
+              + s.size()
+              + " goroutines in the group are still active (setLimit)");
     }
     sem = n < 0 ? null : Channel.make(n);
   }

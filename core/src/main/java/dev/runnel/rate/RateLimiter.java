@@ -241,7 +241,7 @@ public final class RateLimiter {
    * @throws InterruptedException if interrupted while waiting (the tokens are given back)
    */
   public void await(Context ctx) throws InterruptedException {
-    awaitN(ctx, 1);
+    await(ctx, 1, "await");
   }
 
   /**
@@ -249,15 +249,21 @@ public final class RateLimiter {
    *
    * @param ctx the context whose cancellation ends the wait
    * @param n the number of tokens
-   * @throws IllegalArgumentException {@code "rate: Wait(n=N) exceeds limiter's burst B"} if {@code
-   *     n} exceeds the burst (and the limit is not {@link #INF})
-   * @throws DeadlineExceededException {@code "rate: Wait(n=N) would exceed context deadline"} if
-   *     the wait would end after the context's deadline; nothing is taken
+   * @throws IllegalArgumentException {@code "rate: Wait(n=N) exceeds limiter's burst B (awaitN)"}
+   *     if {@code n} exceeds the burst (and the limit is not {@link #INF}); {@code (await)} for
+   *     {@link #await}
+   * @throws DeadlineExceededException {@code "rate: Wait(n=N) would exceed context deadline
+   *     (awaitN)"} if the wait would end after the context's deadline; nothing is taken
    * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done
    *     on entry or while waiting (the tokens are given back)
    * @throws InterruptedException if interrupted while waiting (the tokens are given back)
    */
   public void awaitN(Context ctx, int n) throws InterruptedException {
+    await(ctx, n, "awaitN");
+  }
+
+  /** Go's {@code WaitN}; {@code method} names the Java method in the messages. */
+  private void await(Context ctx, int n, String method) throws InterruptedException {
     int b;
     double l;
     mu.lock();
@@ -269,7 +275,7 @@ public final class RateLimiter {
     }
     if (n > b && l != INF) {
       throw new IllegalArgumentException(
-          "rate: Wait(n=" + n + ") exceeds limiter's burst " + b);
+          "rate: Wait(n=" + n + ") exceeds limiter's burst " + b + " (" + method + ")");
     }
     CancellationException err = ctx.err();
     if (err != null) {
@@ -284,7 +290,8 @@ public final class RateLimiter {
     }
     Reservation r = reserveAt(t, n, waitLimit);
     if (!r.isOk()) {
-      throw new DeadlineExceededException("rate: Wait(n=" + n + ") would exceed context deadline");
+      throw new DeadlineExceededException(
+          "rate: Wait(n=" + n + ") would exceed context deadline (" + method + ")");
     }
     Duration delay = r.delayNanos(t);
     if (delay.isZero()) {

@@ -263,14 +263,14 @@ public final class WeightedSemaphore {
    * @param n the weight, not negative
    * @throws IllegalArgumentException {@code "semaphore: release of negative weight: N"} if {@code
    *     n} is negative; the semaphore is then as it was
-   * @throws IllegalStateException {@code "semaphore: released more than held"} if that would make
-   *     the units in use negative; the semaphore is then as it was
+   * @throws IllegalStateException {@code "semaphore: released more than held: release(N) with M
+   *     held"} if that would make the units in use negative; the semaphore is then as it was
    */
   public void release(long n) {
     checkWeight("release", n);
     for (long s = state; (s & QUEUED) == 0; s = state) {
       if (s - n < 0) {
-        throw new IllegalStateException("semaphore: released more than held");
+        throw releasedMoreThanHeld(n, s);
       }
       if (STATE.compareAndSet(this, s, s - n)) {
         return;
@@ -281,7 +281,7 @@ public final class WeightedSemaphore {
     try {
       for (long s = state; ; s = state) {
         if ((s & ~QUEUED) - n < 0) {
-          throw new IllegalStateException("semaphore: released more than held");
+          throw releasedMoreThanHeld(n, s & ~QUEUED);
         }
         if (STATE.compareAndSet(this, s, s - n)) {
           break;
@@ -292,6 +292,12 @@ public final class WeightedSemaphore {
       lock.unlock();
     }
     WaitQueue.wakeAll(woken);
+  }
+
+  /** Go's text for a release of more than is held, with the numbers. */
+  private static IllegalStateException releasedMoreThanHeld(long n, long held) {
+    return new IllegalStateException(
+        "semaphore: released more than held: release(" + n + ") with " + held + " held");
   }
 
   /** Refuses a negative weight, which would run the units in use backwards. */

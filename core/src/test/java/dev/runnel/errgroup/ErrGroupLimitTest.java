@@ -32,7 +32,9 @@ class ErrGroupLimitTest {
   }
 
   private static String modifyWhileActive(int n) {
-    return "errgroup: modify limit while " + n + " goroutines in the group are still active";
+    return "errgroup: modify limit while "
+        + n
+        + " goroutines in the group are still active (setLimit)";
   }
 
   /** Counts goroutines running at once, and the most seen. */

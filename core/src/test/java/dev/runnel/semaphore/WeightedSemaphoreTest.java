@@ -304,13 +304,13 @@ class WeightedSemaphoreTest {
     WeightedSemaphore sem = new WeightedSemaphore(5);
     assertThatThrownBy(() -> sem.release(1))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("semaphore: released more than held");
+        .hasMessage("semaphore: released more than held: release(1) with 0 held");
     assertThat(sem.inUse()).isZero();
 
     sem.acquire(2);
     assertThatThrownBy(() -> sem.release(3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("semaphore: released more than held");
+        .hasMessage("semaphore: released more than held: release(3) with 2 held");
     assertThat(sem.inUse()).as("as it was").isEqualTo(2);
     assertThat(sem.tryAcquire(3)).as("still exactly 3 free").isTrue();
     assertThat(sem.tryAcquire(1)).isFalse();
@@ -326,7 +326,7 @@ class WeightedSemaphoreTest {
     Task<Void> waiter = blockedAcquire(runner, sem, 2);
     assertThatThrownBy(() -> sem.release(4))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("semaphore: released more than held");
+        .hasMessage("semaphore: released more than held: release(4) with 3 held");
     assertThat(sem.inUse()).isEqualTo(3);
     awaitParked(waiter.thread(), WaitReason.SEMACQUIRE);
     assertThat(waiter.isDone()).isFalse();
