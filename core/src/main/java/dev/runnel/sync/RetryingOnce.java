@@ -4,8 +4,8 @@ import dev.runnel.GoFunc;
 import java.util.Objects;
 
 /**
- * Runs an initialisation until it succeeds once: the study notes' {@code Once} variant whose
- * failed calls do not count.
+ * Runs an initialisation until it succeeds once: a {@code Once} whose failed calls do not
+ * count.
  *
  * <p>{@link #run} calls its function if no earlier call has succeeded. If the function throws,
  * {@code run} rethrows and the next {@code run} tries again; once a call returns normally, every
@@ -17,7 +17,7 @@ import java.util.Objects;
  * of every later {@code run} and every {@link #isDone()} that returns true.
  *
  * <p><b>Go:</b> no such type in Go's standard library; this is the {@code Once} with an error
- * result that the study notes build on {@code sync.Mutex} ({@code Do(f func() error) error}).
+ * result that Go code builds on {@code sync.Mutex} ({@code Do(f func() error) error}).
  *
  * {@snippet :
  * private final RetryingOnce connect = new RetryingOnce();
