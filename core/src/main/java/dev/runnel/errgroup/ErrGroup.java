@@ -121,6 +121,9 @@ public final class ErrGroup {
    *
    * @param n the limit; negative means no limit; zero means {@code go} waits forever and {@code
    *     tryGo} fails
+   * @throws IllegalArgumentException {@code "makechan: size out of range: N"} if the VM cannot
+   *     allocate the limit's slots (one reference each: Go's token channel takes no memory, so
+   *     Go accepts any limit); the old limit stays in force
    * @throws IllegalStateException {@code "errgroup: modify limit while N goroutines in the group
    *     are still active (setLimit)"} if goroutines started under a limit are running
    */
