@@ -86,8 +86,10 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
    * @param <E> the element type
    * @param capacity the buffer size; 0 makes an unbuffered channel
    * @return a new open channel
-   * @throws IllegalArgumentException if {@code capacity} is negative ({@code "makechan: size out
-   *     of range"})
+   * @throws IllegalArgumentException {@code "makechan: size out of range: N"}, Go's panic text
+   *     and the size, if {@code capacity} is negative or its buffer is more than the VM can
+   *     allocate: above the VM's array limit ({@code Integer.MAX_VALUE - 8}), larger than the
+   *     maximum heap, or failing with an {@link OutOfMemoryError} (then the cause)
    */
   public static <E> Channel<E> make(int capacity) {
     return new Channel<>(capacity);

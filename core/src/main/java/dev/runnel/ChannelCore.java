@@ -59,6 +59,12 @@ final class ChannelCore extends ShortLock {
   /** {@link #sendLocked} and {@link #send} results. */
   static final int SENT = 1, FULL = 0, SEND_CLOSED = -1, SEND_CANCELLED = -2;
 
+  /**
+   * The largest array the JDK's collections ask of the VM: HotSpot refuses lengths within a few
+   * elements of {@code Integer.MAX_VALUE} ("Requested array size exceeds VM limit").
+   */
+  private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+
   private static final AtomicLong LOCK_ORDER = new AtomicLong();
   private static final VarHandle COUNT;
 
@@ -90,13 +96,35 @@ final class ChannelCore extends ShortLock {
   private final int capacity;
 
   ChannelCore(Object owner, int capacity, TimerChannel timer) {
-    if (capacity < 0) {
-      throw new IllegalArgumentException("makechan: size out of range");
-    }
     this.owner = owner;
     this.capacity = capacity;
-    this.buffer = capacity == 0 ? null : new Object[capacity];
+    this.buffer = capacity == 0 ? null : newBuffer(capacity);
     this.timer = timer;
+  }
+
+  /**
+   * The buffer of a channel of {@code capacity > 0}, or Go's {@code makechan} panic for a size the
+   * VM cannot allocate. Go panics with "size out of range" when the buffer is larger than the
+   * largest allocation; here that is a negative size, one above the VM's array limit, or one whose
+   * references alone (4 bytes each at least) exceed the maximum heap: all refused before
+   * allocating. A buffer the heap cannot hold at the moment fails the allocation itself; that
+   * OutOfMemoryError is turned into the same exception (with it as the cause), as nothing else
+   * was allocated that it could concern.
+   */
+  private static Object[] newBuffer(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("makechan: size out of range: " + capacity);
+    }
+    if (capacity > MAX_CAPACITY || capacity * 4L > Runtime.getRuntime().maxMemory()) {
+      throw new IllegalArgumentException(
+          "makechan: size out of range: " + capacity + " (more than the VM can allocate)");
+    }
+    try {
+      return new Object[capacity];
+    } catch (OutOfMemoryError e) {
+      throw new IllegalArgumentException(
+          "makechan: size out of range: " + capacity + " (out of memory for the buffer)", e);
+    }
   }
 
   int length() {

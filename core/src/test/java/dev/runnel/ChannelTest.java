@@ -2,6 +2,7 @@ package dev.runnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runnel.testkit.Threads.Runner;
 import dev.runnel.testkit.Threads.Task;
@@ -29,7 +30,32 @@ class ChannelTest {
   void negativeCapacityIsRejectedWithGoText() {
     assertThatThrownBy(() -> Channel.make(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("makechan: size out of range");
+        .hasMessage("makechan: size out of range: -1");
+    assertThatThrownBy(() -> Channel.make(Integer.MIN_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("makechan: size out of range: " + Integer.MIN_VALUE);
+  }
+
+  /**
+   * A capacity whose buffer the VM can never allocate is refused up front with Go's text, as Go
+   * panics for a size it cannot allocate, instead of an OutOfMemoryError from the allocation.
+   */
+  @Test
+  void capacityBeyondWhatTheVmCanAllocateIsRejectedWithGoText() {
+    assertThatThrownBy(() -> Channel.make(Integer.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("makechan: size out of range: 2147483647 ");
+    assertThatThrownBy(() -> Channel.make(Integer.MAX_VALUE - 7))
+        .as("above the largest array the VM allocates")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("makechan: size out of range: ");
+    int largestArray = Integer.MAX_VALUE - 8;
+    // At 4 bytes a reference at least, a heap below 8 GiB can never hold this buffer.
+    assumeTrue(Runtime.getRuntime().maxMemory() / 4 < largestArray, "a heap of 8 GiB or more");
+    assertThatThrownBy(() -> Channel.make(largestArray))
+        .as("larger than the heap")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("makechan: size out of range: " + largestArray + " ");
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@code null} until the first {@link #store}, {@link #swap} or {@link #compareAndSwap}. From then
  * on every value must be non-null and of exactly the class ({@link Object#getClass()}) of the
  * first one, as Go requires one dynamic type; a subclass counts as another class. Misuse throws
- * with Go's panic text:
+ * with Go's panic text, followed for a class mismatch by the classes involved ({@code ...
+ * into Value: java.lang.Integer, holds java.lang.String}):
  *
  * <table>
  *   <caption>Misuse</caption>
@@ -23,7 +24,7 @@ import java.util.Objects;
  *   <tr><td>a new value of another class</td><td>{@link IllegalArgumentException}</td>
  *       <td>{@code sync/atomic: store of inconsistently typed value into Value} (or {@code swap
  *       of}, {@code compare and swap of})</td></tr>
- *   <tr><td>{@code compareAndSwap} with a non-null {@code old} of another class than the stored
+ *   <tr><td>{@code compareAndSwap} with a non-null {@code old} of another class than the new
  *       value</td><td>{@link IllegalArgumentException}</td>
  *       <td>{@code sync/atomic: compare and swap of inconsistently typed values}</td></tr>
  * </table>
@@ -179,7 +180,10 @@ public final class AtomicValue<T> {
     }
     if (old != null && old.getClass() != v.getClass()) {
       throw new IllegalArgumentException(
-          "sync/atomic: compare and swap of inconsistently typed values");
+          "sync/atomic: compare and swap of inconsistently typed values: old "
+              + old.getClass().getName()
+              + ", new "
+              + v.getClass().getName());
     }
     while (true) {
       Object current = VALUE.getVolatile(this);
@@ -203,9 +207,11 @@ public final class AtomicValue<T> {
     }
   }
 
-  private static void checkClass(Object current, Object v, String message) {
+  /** Go's {@code goText} if {@code v} is not of the stored value's class, naming both. */
+  private static void checkClass(Object current, Object v, String goText) {
     if (current.getClass() != v.getClass()) {
-      throw new IllegalArgumentException(message);
+      throw new IllegalArgumentException(
+          goText + ": " + v.getClass().getName() + ", holds " + current.getClass().getName());
     }
   }
 

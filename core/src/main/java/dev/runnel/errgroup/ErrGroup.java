@@ -6,6 +6,7 @@ import dev.runnel.GoFunc;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
 import dev.runnel.sync.WaitGroup;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -87,8 +88,10 @@ public final class ErrGroup {
    * (uninterruptibly) until a running goroutine returns.
    *
    * @param f the goroutine's body; an exception it throws is the group's result if it is the first
+   * @throws NullPointerException if {@code f} is null (before waiting for a slot)
    */
   public void go(GoFunc f) {
+    Objects.requireNonNull(f, "f");
     Channel<Object> s = sem;
     if (s != null) {
       sendUninterruptibly(s);
@@ -101,8 +104,10 @@ public final class ErrGroup {
    *
    * @param f the goroutine's body
    * @return true if started, false if the group is at its limit
+   * @throws NullPointerException if {@code f} is null
    */
   public boolean tryGo(GoFunc f) {
+    Objects.requireNonNull(f, "f");
     Channel<Object> s = sem;
     if (s != null && !s.trySend(TOKEN)) {
       return false;
@@ -116,14 +121,19 @@ public final class ErrGroup {
    *
    * @param n the limit; negative means no limit; zero means {@code go} waits forever and {@code
    *     tryGo} fails
+   * @throws IllegalArgumentException {@code "makechan: size out of range: N"} if the VM cannot
+   *     allocate the limit's slots (one reference each: Go's token channel takes no memory, so
+   *     Go accepts any limit); the old limit stays in force
    * @throws IllegalStateException {@code "errgroup: modify limit while N goroutines in the group
-   *     are still active"} if goroutines started under a limit are running
+   *     are still active (setLimit)"} if goroutines started under a limit are running
    */
   public void setLimit(int n) {
     Channel<Object> s = sem;
     if (s != null && s.size() != 0) {
       throw new IllegalStateException(
-          "errgroup: modify limit while " + s.size() + " goroutines in the group are still active");
+          "errgroup: modify limit while "
+              + s.size()
+              + " goroutines in the group are still active (setLimit)");
     }
     sem = n < 0 ? null : Channel.make(n);
   }

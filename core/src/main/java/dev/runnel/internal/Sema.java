@@ -46,6 +46,16 @@ public final class Sema extends ShortLock {
   /** What {@link #acquire} and {@link #await} return when the goroutine got what it waited for. */
   public static final Object GRANTED = new Object();
 
+  /** Installed by {@link #withdraw} in a node taken back before it was awaited; read by nobody. */
+  private static final Object WITHDRAWN = new Object();
+
+  /**
+   * Installed by {@link #broadcast} instead of {@link #GRANTED}, so that {@link #withdraw} can
+   * tell a broadcast (which reached every waiter anyway) from a signal (which must be passed on);
+   * {@link #await} reports it as {@link #GRANTED}.
+   */
+  private static final Object BROADCAST = new Object();
+
   private final WaitReason reason;
   private final Object owner;
   private final BooleanSupplier onCancel;
@@ -154,7 +164,7 @@ public final class Sema extends ShortLock {
       if (update != null) {
         update.run();
       }
-      woken = completeLocked(n);
+      woken = completeLocked(n, GRANTED);
       permits += n - WaitQueue.length(woken);
     } finally {
       unlock();
@@ -213,6 +223,9 @@ public final class Sema extends ShortLock {
    */
   public Object await(Node node, long deadline, boolean interruptible, CancelScope scope) {
     Object r = node.await(deadline, interruptible, scope);
+    if (r == BROADCAST) {
+      return GRANTED;
+    }
     if (r != GRANTED) {
       lock();
       try {
@@ -222,6 +235,33 @@ public final class Sema extends ShortLock {
       }
     }
     return r;
+  }
+
+  /**
+   * Takes {@code node} back before its goroutine waits on it (the user lock's unlock failed), as
+   * if it had never been queued. A {@link #signal} that completed it in the meantime is passed to
+   * the longest-queued live waiter, so that no signal is lost to a goroutine that will not wait;
+   * a {@link #broadcast} is not, as it woke every waiter queued with it.
+   *
+   * @param node what {@link #enqueue} returned, on this goroutine, not yet awaited
+   */
+  public void withdraw(Node node) {
+    Waiter passOn = null;
+    lock();
+    try {
+      queue.remove(node);
+      // Completing it ourselves decides the race with signal and broadcast, which complete
+      // nodes only under this lock: if our CAS fails, one of them took this node. A broadcast
+      // reached every waiter queued with it; a signal meant for one must reach another.
+      if (!node.tryComplete(WITHDRAWN) && node.isCompletedBy(GRANTED)) {
+        passOn = completeFirstLocked();
+      }
+    } finally {
+      unlock();
+    }
+    if (passOn != null) {
+      passOn.wake();
+    }
   }
 
   /** Wakes the longest-queued live waiter, if any; nothing is kept for later ones. */
@@ -243,7 +283,7 @@ public final class Sema extends ShortLock {
     Node woken;
     lock();
     try {
-      woken = completeLocked(Integer.MAX_VALUE);
+      woken = completeLocked(Integer.MAX_VALUE, BROADCAST);
     } finally {
       unlock();
     }
@@ -255,10 +295,10 @@ public final class Sema extends ShortLock {
    * them as a private list linked through {@code next}, last completed first (they are off the
    * queue), to wake after unlocking.
    */
-  private Node completeLocked(int max) {
+  private Node completeLocked(int max, Object token) {
     Node woken = null;
     for (int i = 0; i < max; i++) {
-      Node w = completeFirstLocked();
+      Node w = completeFirstLocked(token);
       if (w == null) {
         break;
       }
@@ -276,9 +316,13 @@ public final class Sema extends ShortLock {
   }
 
   private Node completeFirstLocked() {
+    return completeFirstLocked(GRANTED);
+  }
+
+  private Node completeFirstLocked(Object token) {
     for (Node n; (n = queue.first()) != null; ) {
       queue.remove(n);
-      if (n.tryComplete(GRANTED)) {
+      if (n.tryComplete(token)) {
         return n;
       }
     }

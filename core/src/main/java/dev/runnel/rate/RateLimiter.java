@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
@@ -30,9 +31,11 @@ import java.util.concurrent.CancellationException;
  * </table>
  *
  * <p>The bucket starts full. The limit may be {@link #INF} (every event allowed, the burst
- * ignored) or zero (what is in the bucket, and nothing more until the limit is raised). {@link #setLimit} and {@link #setBurst} change the bucket at run time, keeping the
- * tokens accumulated so far. The {@code ...At(Instant)} forms take the time explicitly, for
- * deterministic use; the others read the limiter's {@link Clock}, which tests can make a {@link
+ * ignored) or zero (what is in the bucket, and nothing more until the limit is raised); a negative
+ * limit acts as zero, as in Go; NaN is refused with {@link IllegalArgumentException}. {@link
+ * #setLimit} and {@link #setBurst} change the bucket at run time, keeping the tokens accumulated
+ * so far. The {@code ...At(Instant)} forms take the time explicitly, for deterministic use; the
+ * others read the limiter's {@link Clock}, which tests can make a {@link
  * dev.runnel.time.ManualClock}.
  *
  * <p>Memory consistency effects: the limiter's methods are linearizable (one lock); a call that
@@ -95,6 +98,7 @@ public final class RateLimiter {
    *
    * @param perSecond the rate, events per second; {@link #INF} for no limit
    * @param burst the bucket size
+   * @throws IllegalArgumentException {@code "rate: limit is NaN"} if {@code perSecond} is NaN
    */
   public RateLimiter(double perSecond, int burst) {
     this(perSecond, burst, Clock.system());
@@ -106,12 +110,13 @@ public final class RateLimiter {
    * @param perSecond the rate, events per second; {@link #INF} for no limit
    * @param burst the bucket size
    * @param clock the clock
+   * @throws IllegalArgumentException {@code "rate: limit is NaN"} if {@code perSecond} is NaN
    */
   public RateLimiter(double perSecond, int burst, Clock clock) {
     this.limit = normalize(perSecond);
     this.burst = burst;
     this.tokens = burst; // "initially full", whatever the rate (Go since golang/go#68541)
-    this.clock = clock;
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.time = Access.timeSource(clock);
     long n = time.nanoTime();
     this.epochOffset = epochNanos(time.instantAt(n)) - n;
@@ -236,7 +241,7 @@ public final class RateLimiter {
    * @throws InterruptedException if interrupted while waiting (the tokens are given back)
    */
   public void await(Context ctx) throws InterruptedException {
-    awaitN(ctx, 1);
+    await(ctx, 1, "await");
   }
 
   /**
@@ -244,15 +249,21 @@ public final class RateLimiter {
    *
    * @param ctx the context whose cancellation ends the wait
    * @param n the number of tokens
-   * @throws IllegalArgumentException {@code "rate: Wait(n=N) exceeds limiter's burst B"} if {@code
-   *     n} exceeds the burst (and the limit is not {@link #INF})
-   * @throws DeadlineExceededException {@code "rate: Wait(n=N) would exceed context deadline"} if
-   *     the wait would end after the context's deadline; nothing is taken
+   * @throws IllegalArgumentException {@code "rate: Wait(n=N) exceeds limiter's burst B (awaitN)"}
+   *     if {@code n} exceeds the burst (and the limit is not {@link #INF}); {@code (await)} for
+   *     {@link #await}
+   * @throws DeadlineExceededException {@code "rate: Wait(n=N) would exceed context deadline
+   *     (awaitN)"} if the wait would end after the context's deadline; nothing is taken
    * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done
    *     on entry or while waiting (the tokens are given back)
    * @throws InterruptedException if interrupted while waiting (the tokens are given back)
    */
   public void awaitN(Context ctx, int n) throws InterruptedException {
+    await(ctx, n, "awaitN");
+  }
+
+  /** Go's {@code WaitN}; {@code method} names the Java method in the messages. */
+  private void await(Context ctx, int n, String method) throws InterruptedException {
     int b;
     double l;
     mu.lock();
@@ -264,7 +275,7 @@ public final class RateLimiter {
     }
     if (n > b && l != INF) {
       throw new IllegalArgumentException(
-          "rate: Wait(n=" + n + ") exceeds limiter's burst " + b);
+          "rate: Wait(n=" + n + ") exceeds limiter's burst " + b + " (" + method + ")");
     }
     CancellationException err = ctx.err();
     if (err != null) {
@@ -279,7 +290,8 @@ public final class RateLimiter {
     }
     Reservation r = reserveAt(t, n, waitLimit);
     if (!r.isOk()) {
-      throw new DeadlineExceededException("rate: Wait(n=" + n + ") would exceed context deadline");
+      throw new DeadlineExceededException(
+          "rate: Wait(n=" + n + ") would exceed context deadline (" + method + ")");
     }
     Duration delay = r.delayNanos(t);
     if (delay.isZero()) {
@@ -358,6 +370,8 @@ public final class RateLimiter {
    * Changes the rate, keeping the tokens accumulated so far: Go's {@code lim.SetLimit}.
    *
    * @param perSecond the new rate
+   * @throws IllegalArgumentException {@code "rate: limit is NaN"} if {@code perSecond} is NaN;
+   *     the limiter is then as it was
    */
   public void setLimit(double perSecond) {
     setLimitAt(now(), perSecond);
@@ -368,17 +382,19 @@ public final class RateLimiter {
    *
    * @param t the time of the change
    * @param perSecond the new rate
+   * @throws IllegalArgumentException as for {@link #setLimit}
    */
   public void setLimitAt(Instant t, double perSecond) {
     setLimitAt(epochNanos(t), perSecond);
   }
 
   private void setLimitAt(long t, double perSecond) {
+    double l = normalize(perSecond);
     mu.lock();
     try {
       beginWrite();
       advanceTo(t);
-      limit = normalize(perSecond);
+      limit = l;
       endWrite();
     } finally {
       mu.unlock();
@@ -540,7 +556,14 @@ public final class RateLimiter {
     return nanos >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) nanos;
   }
 
+  /**
+   * A limit as stored: infinity as {@link #INF}; NaN refused, as it would make the tokens NaN
+   * (every comparison false: no event allowed), and no later limit could repair them.
+   */
   private static double normalize(double perSecond) {
+    if (Double.isNaN(perSecond)) {
+      throw new IllegalArgumentException("rate: limit is NaN");
+    }
     return perSecond == Double.POSITIVE_INFINITY ? INF : perSecond;
   }
 

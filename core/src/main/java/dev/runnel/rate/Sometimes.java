@@ -4,6 +4,7 @@ import dev.runnel.sync.Mutex;
 import dev.runnel.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Runs an action only occasionally: the first {@code first} times, every {@code every}-th time,
@@ -58,16 +59,19 @@ public final class Sometimes {
   public Sometimes(int first, int every, Duration interval, Clock clock) {
     this.first = first;
     this.every = every;
-    this.interval = interval;
-    this.clock = clock;
+    this.interval = Objects.requireNonNull(interval, "interval");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
    * Runs {@code action} if the settings say so this time: Go's {@code s.Do(f)}.
    *
    * @param action the action
+   * @throws NullPointerException if {@code action} is null, whether or not it would run (the
+   *     call is then not counted)
    */
   public void run(Runnable action) {
+    Objects.requireNonNull(action, "action");
     mu.lock();
     try {
       if (count == 0

@@ -30,13 +30,18 @@ import java.lang.invoke.VarHandle;
  * wakes the waiters it was blocking. A context that is done on entry fails the acquire even if
  * the units are free.
  *
+ * <p>Weights are never negative, and sizes are between 0 and {@link #MAX_SIZE}: a call given
+ * anything else throws {@link IllegalArgumentException} and changes nothing.
+ *
  * <p>Memory consistency effects: actions before a {@code release} happen-before an acquire that
  * takes any of the units it released returns.
  *
  * <p>Go: {@code NewWeighted(n)} is the constructor, {@code Acquire(ctx, n)} throws {@code
  * ctx.err()} instead of returning it, and releasing more than held throws {@link
  * IllegalStateException} with Go's text ({@code "semaphore: released more than held"}). {@link
- * #acquire(long)} is the uncancellable form, interruptible as Java expects.
+ * #acquire(long)} is the uncancellable form, interruptible as Java expects. Go does not check
+ * weights or sizes (a negative weight there corrupts the count); here a negative weight, a
+ * negative size and a size above {@link #MAX_SIZE} are refused.
  *
  * {@snippet :
  * WeightedSemaphore sem = new WeightedSemaphore(Runtime.getRuntime().availableProcessors());
@@ -61,6 +66,8 @@ public final class WeightedSemaphore {
    * blocked others, runs the grant loop. A node whose CAS was lost to a canceller is skipped (and
    * unlinked) by a granter that meets it first.
    * Invariant (under the lock): 0 <= cur <= size; a live node at the head does not fit.
+   * Every public method refuses a negative n first, so size - cur >= n and cur - n never
+   * overflow, and no n can carry cur past size or below 0 into the QUEUED bit.
    *
    * Fast path: state packs cur with a QUEUED bit, set under the lock while the queue is not empty.
    * With the bit clear, acquire, tryAcquire and release are one CAS on state, without the lock;
@@ -74,8 +81,12 @@ public final class WeightedSemaphore {
 
   /** Set in {@link #state} while the queue is not empty. */
   private static final long QUEUED = 1L << 62;
-  /** The largest size: units in use must fit below the {@link #QUEUED} bit. */
-  private static final long MAX_SIZE = QUEUED - 1;
+
+  /**
+   * The largest size, 2^62 - 1 (the units in use share a word with a flag): for all practical
+   * purposes unlimited. Go's semaphore takes any {@code int64}; a larger size is refused here.
+   */
+  public static final long MAX_SIZE = QUEUED - 1;
 
   private static final VarHandle STATE;
 
@@ -101,10 +112,16 @@ public final class WeightedSemaphore {
   /**
    * Creates a semaphore of {@code n} units, all free: Go's {@code NewWeighted(n)}.
    *
-   * @param n the size; sizes above 2^62 - 1 are treated as 2^62 - 1
+   * @param n the size, from 0 to {@link #MAX_SIZE}
+   * @throws IllegalArgumentException {@code "semaphore: size out of range: N"} if {@code n} is
+   *     negative or above {@link #MAX_SIZE}
    */
   public WeightedSemaphore(long n) {
-    this.size = Math.min(n, MAX_SIZE);
+    if (n < 0 || n > MAX_SIZE) {
+      throw new IllegalArgumentException(
+          "semaphore: size out of range: " + n + " (from 0 to 2^62 - 1, MAX_SIZE)");
+    }
+    this.size = n;
   }
 
   /**
@@ -112,13 +129,16 @@ public final class WeightedSemaphore {
    * or until {@code ctx} is done: Go's {@code Acquire(ctx, n)}.
    *
    * @param ctx the context whose cancellation ends the wait
-   * @param n the weight
+   * @param n the weight, not negative
+   * @throws IllegalArgumentException {@code "semaphore: acquire of negative weight: N"} if {@code
+   *     n} is negative; the semaphore is then as it was
    * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done on
    *     entry or before the units were granted; the semaphore is then as it was
    * @throws InterruptedException if interrupted on entry or while waiting; the semaphore is then
    *     as it was
    */
   public void acquire(Context ctx, long n) throws InterruptedException {
+    checkWeight("acquire", n);
     CancelScope scope = CancelScope.enter(ctx);
     if (acquire(n, scope) == Waiter.CONTEXT_DONE) {
       throw CancelScope.cancelled(ctx);
@@ -129,11 +149,14 @@ public final class WeightedSemaphore {
    * Acquires {@code n} units, waiting as long as it takes: {@code Acquire(context.Background(),
    * n)}. A request larger than the size never returns normally.
    *
-   * @param n the weight
+   * @param n the weight, not negative
+   * @throws IllegalArgumentException {@code "semaphore: acquire of negative weight: N"} if {@code
+   *     n} is negative; the semaphore is then as it was
    * @throws InterruptedException if interrupted on entry or while waiting; the semaphore is then
    *     as it was
    */
   public void acquire(long n) throws InterruptedException {
+    checkWeight("acquire", n);
     acquire(n, null);
   }
 
@@ -182,10 +205,13 @@ public final class WeightedSemaphore {
   /**
    * Acquires {@code n} units if they are free and nobody is waiting: Go's {@code TryAcquire(n)}.
    *
-   * @param n the weight
+   * @param n the weight, not negative
    * @return true if acquired; false leaves the semaphore as it was
+   * @throws IllegalArgumentException {@code "semaphore: tryAcquire of negative weight: N"} if
+   *     {@code n} is negative; the semaphore is then as it was
    */
   public boolean tryAcquire(long n) {
+    checkWeight("tryAcquire", n);
     if (tryFast(n)) {
       return true;
     }
@@ -234,14 +260,17 @@ public final class WeightedSemaphore {
    * Releases {@code n} units and wakes the waiters at the head that now fit: Go's {@code
    * Release(n)}.
    *
-   * @param n the weight
-   * @throws IllegalStateException {@code "semaphore: released more than held"} if that would make
-   *     the units in use negative; the semaphore is then as it was
+   * @param n the weight, not negative
+   * @throws IllegalArgumentException {@code "semaphore: release of negative weight: N"} if {@code
+   *     n} is negative; the semaphore is then as it was
+   * @throws IllegalStateException {@code "semaphore: released more than held: release(N) with M
+   *     held"} if that would make the units in use negative; the semaphore is then as it was
    */
   public void release(long n) {
+    checkWeight("release", n);
     for (long s = state; (s & QUEUED) == 0; s = state) {
       if (s - n < 0) {
-        throw new IllegalStateException("semaphore: released more than held");
+        throw releasedMoreThanHeld(n, s);
       }
       if (STATE.compareAndSet(this, s, s - n)) {
         return;
@@ -252,7 +281,7 @@ public final class WeightedSemaphore {
     try {
       for (long s = state; ; s = state) {
         if ((s & ~QUEUED) - n < 0) {
-          throw new IllegalStateException("semaphore: released more than held");
+          throw releasedMoreThanHeld(n, s & ~QUEUED);
         }
         if (STATE.compareAndSet(this, s, s - n)) {
           break;
@@ -263,6 +292,19 @@ public final class WeightedSemaphore {
       lock.unlock();
     }
     WaitQueue.wakeAll(woken);
+  }
+
+  /** Go's text for a release of more than is held, with the numbers. */
+  private static IllegalStateException releasedMoreThanHeld(long n, long held) {
+    return new IllegalStateException(
+        "semaphore: released more than held: release(" + n + ") with " + held + " held");
+  }
+
+  /** Refuses a negative weight, which would run the units in use backwards. */
+  private static void checkWeight(String method, long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("semaphore: " + method + " of negative weight: " + n);
+    }
   }
 
   /**

@@ -100,6 +100,8 @@ public final class SingleFlight<K, V> {
    */
   public Result<V> call(Context ctx, K key, Callable<V> fn)
       throws InterruptedException, ExecutionException {
+    Objects.requireNonNull(ctx, "ctx");
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fn, "fn");
     Flight<V> flight = joinExisting(key);
     if (flight == null) {
@@ -124,6 +126,7 @@ public final class SingleFlight<K, V> {
    * @return a channel that delivers one {@link Outcome} and is then closed
    */
   public ReceiveChannel<Outcome<V>> callAsync(K key, Callable<V> fn) {
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fn, "fn");
     Channel<Outcome<V>> out = Channel.make(1);
     Flight<V> joined = joinExisting(key); // joins now, in the caller, as Go's DoChan does
@@ -155,7 +158,7 @@ public final class SingleFlight<K, V> {
    * @param key the key
    */
   public void forget(K key) {
-    flights.remove(key);
+    flights.remove(Objects.requireNonNull(key, "key"));
   }
 
   /** The fast path of a duplicate: the flight for {@code key}, joined; or null. */

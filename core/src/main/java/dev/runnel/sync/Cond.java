@@ -25,6 +25,10 @@ import java.util.Objects;
  * {@link java.util.concurrent.locks.Condition#await()}: the lock is held again when it throws, and
  * no signal is consumed by the interrupted waiter (a signal goes to the next waiter instead).
  *
+ * <p><b>Misuse.</b> {@code await} without holding the locker throws what the locker's {@code
+ * unlock} throws (for a {@link Mutex}, {@link IllegalMonitorStateException} {@code "sync: unlock
+ * of unlocked mutex"}) and leaves the Cond as it was: nothing stays queued to take a later signal.
+ *
  * <p><b>Memory consistency effects:</b> those of the locker: actions before a {@code signal} or
  * {@code broadcast} made while holding the lock happen-before the awakened {@code await} returns,
  * because it re-acquires the lock.
@@ -53,6 +57,12 @@ public final class Cond {
    * unlock the locker: a signal after the unlock finds them queued, and completes them even if
    * they have not parked yet. A waiter that gives up (interrupt, timeout) is completed by nobody,
    * so signal's completeFirst skips it: the signal reaches a live waiter.
+   *
+   * Misuse. The node is queued before the unlock, so an unlock that throws (the locker not held)
+   * would leave it queued, a ghost that takes the next signal. The await withdraws it instead. A
+   * signal that took it between the two is passed to the next live waiter: that waiter may have
+   * queued after the signal, a spurious wake-up (harmless to the required loop), where keeping
+   * the signal would have lost it for a waiter that queued before.
    */
 
   private final Locker locker;
@@ -81,6 +91,9 @@ public final class Cond {
    *
    * @throws InterruptedException if interrupted on entry (the lock is not released) or while
    *     waiting (the lock is held again when it is thrown)
+   * @throws IllegalMonitorStateException from the locker's {@code unlock} if it is not held (for
+   *     a {@link Mutex}, {@code "sync: unlock of unlocked mutex"}); the Cond is then as it was,
+   *     and the same for any other exception the unlock throws
    */
   public void await() throws InterruptedException {
     if (awaitUntil(Long.MAX_VALUE) == Waiter.INTERRUPTED) {
@@ -94,6 +107,7 @@ public final class Cond {
    * @param timeout how long to wait at most
    * @return true if signalled, false if the timeout passed first; the lock is held again either way
    * @throws InterruptedException as for {@link #await()}
+   * @throws IllegalMonitorStateException as for {@link #await()}
    */
   public boolean await(Duration timeout) throws InterruptedException {
     long deadline = Waiter.deadlineAfter(timeout);
@@ -105,14 +119,16 @@ public final class Cond {
   }
 
   /**
-   * As {@link #await()}, also ending when {@code ctx} is done: the notes' wait on a condition or
-   * {@code ctx.Done()}, whichever comes first.
+   * As {@link #await()}, also ending when {@code ctx} is done: a wait on a condition or on {@code
+   * ctx.Done()}, whichever comes first (Go's {@code context.AfterFunc} documentation builds this
+   * from a broadcast on cancellation).
    *
    * @param ctx the context whose cancellation ends the wait
    * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done
    *     on entry (the lock is not released) or while waiting (the lock is held again when it is
    *     thrown); no signal is consumed
    * @throws InterruptedException as for {@link #await()}
+   * @throws IllegalMonitorStateException as for {@link #await()}
    */
   public void await(Context ctx) throws InterruptedException {
     Object r = awaitUntil(Long.MAX_VALUE, CancelScope.enter(ctx));
@@ -133,7 +149,12 @@ public final class Cond {
       return Waiter.INTERRUPTED;
     }
     Sema.Node node = waiters.enqueue();
-    locker.unlock();
+    try {
+      locker.unlock();
+    } catch (Throwable misuse) { // not held, or the locker failed: as if await was never called
+      waiters.withdraw(node);
+      throw misuse;
+    }
     try {
       return waiters.await(node, deadline, true, scope);
     } finally {

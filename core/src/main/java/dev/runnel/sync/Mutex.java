@@ -192,7 +192,8 @@ public final class Mutex implements Locker {
   }
 
   /**
-   * Locks the mutex, waiting at most {@code timeout}: the study notes' lock with timeout.
+   * Locks the mutex, waiting at most {@code timeout}: a lock with a timeout, which Go's {@code
+   * Mutex} lacks.
    *
    * @param timeout how long to wait at most; zero or negative tries once
    * @return true if locked, false if the timeout passed first (the mutex is then as if this call
@@ -223,8 +224,8 @@ public final class Mutex implements Locker {
   }
 
   /**
-   * Locks the mutex, waiting until it is free or {@code ctx} is done: the notes' lock that gives
-   * up with the request.
+   * Locks the mutex, waiting until it is free or {@code ctx} is done: a lock that gives up with
+   * the request it serves.
    *
    * @param ctx the context whose cancellation ends the wait
    * @throws java.util.concurrent.CancellationException {@code ctx.err()} if the context is done on

@@ -1,5 +1,6 @@
 package dev.runnel.sync;
 
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -52,8 +53,10 @@ public final class Once {
    * Go's {@code once.Do(f)}.
    *
    * @param f the action
+   * @throws NullPointerException if {@code f} is null (the Once is then as it was)
    */
   public void run(Runnable f) {
+    Objects.requireNonNull(f, "f");
     if (!done) {
       runSlow(f);
     }
@@ -80,8 +83,10 @@ public final class Once {
    *
    * @param f the action
    * @return the once-only action
+   * @throws NullPointerException if {@code f} is null
    */
   public static Runnable onceFunc(Runnable f) {
+    Objects.requireNonNull(f, "f");
     OnceResult<Void> r =
         new OnceResult<>(
             () -> {
@@ -98,8 +103,10 @@ public final class Once {
    * @param f the value's supplier
    * @param <T> the value's type
    * @return the once-only supplier
+   * @throws NullPointerException if {@code f} is null
    */
   public static <T> Supplier<T> onceValue(Supplier<T> f) {
+    Objects.requireNonNull(f, "f");
     OnceResult<T> r = new OnceResult<>(f::get);
     return () -> r.get();
   }
@@ -112,8 +119,10 @@ public final class Once {
    * @param f the value's computation
    * @param <T> the value's type
    * @return the once-only callable
+   * @throws NullPointerException if {@code f} is null
    */
   public static <T> Callable<T> onceValues(Callable<T> f) {
+    Objects.requireNonNull(f, "f");
     OnceResult<T> r = new OnceResult<>(f);
     return r::call;
   }

@@ -30,7 +30,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The blocking forms are uninterruptible like Go's: an interrupt does not end the wait and
  * stays set. Misuse throws {@link IllegalMonitorStateException} with Go's texts: {@code "sync:
- * RUnlock of unlocked RWMutex"} and {@code "sync: Unlock of unlocked RWMutex"}.
+ * RUnlock of unlocked RWMutex (readUnlock)"}, with the Java name of Go's {@code RUnlock}, and
+ * {@code "sync: Unlock of unlocked RWMutex"}.
  *
  * <p><b>Memory consistency effects:</b> as Go's memory model states: the n-th {@code unlock()}
  * happens-before the (n+1)-th {@code lock()} returns, and happens-before every {@code readLock()}
@@ -53,6 +54,10 @@ import java.lang.invoke.VarHandle;
  * }
  */
 public final class RWMutex implements Locker {
+
+  /** Go's text for a misused {@code RUnlock}, with the Java name. */
+  private static final String RUNLOCK_OF_UNLOCKED =
+      "sync: RUnlock of unlocked RWMutex (readUnlock)";
 
   /*
    * Implementation notes (Go's algorithm).
@@ -146,8 +151,8 @@ public final class RWMutex implements Locker {
   /**
    * Undoes one {@link #readLock()}: Go's {@code RUnlock}.
    *
-   * @throws IllegalMonitorStateException {@code "sync: RUnlock of unlocked RWMutex"} if it is not
-   *     read-locked
+   * @throws IllegalMonitorStateException {@code "sync: RUnlock of unlocked RWMutex (readUnlock)"}
+   *     if it is not read-locked
    */
   public void readUnlock() {
     if (LockTracker.on) {
@@ -155,7 +160,7 @@ public final class RWMutex implements Locker {
     }
     int c = readerCount;
     if (c == 0 || c == -MAX_READERS) {
-      throw new IllegalMonitorStateException("sync: RUnlock of unlocked RWMutex");
+      throw new IllegalMonitorStateException(RUNLOCK_OF_UNLOCKED);
     }
     int r = (int) READER_COUNT.getAndAdd(this, -1) - 1;
     if (r < 0) {
@@ -166,7 +171,7 @@ public final class RWMutex implements Locker {
   private void readUnlockSlow(int r) {
     if (r + 1 == 0 || r + 1 == -MAX_READERS) {
       READER_COUNT.getAndAdd(this, 1); // a misused call raced the last reader's: undo
-      throw new IllegalMonitorStateException("sync: RUnlock of unlocked RWMutex");
+      throw new IllegalMonitorStateException(RUNLOCK_OF_UNLOCKED);
     }
     if ((int) READER_WAIT.getAndAdd(this, -1) - 1 == 0) {
       writerSem.release(); // the last reader the pending writer waited for

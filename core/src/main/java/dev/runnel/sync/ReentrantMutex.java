@@ -3,7 +3,7 @@ package dev.runnel.sync;
 import java.time.Duration;
 
 /**
- * A mutex that knows its owner and may be locked again by it: the study notes' recursive mutex.
+ * A mutex that knows its owner and may be locked again by it: a recursive mutex.
  *
  * <p>The goroutine that locks it owns it until it has unlocked it as many times as it locked it.
  * Locking it again from the owner only counts; any other goroutine waits. Unlocking from a
@@ -14,8 +14,8 @@ import java.time.Duration;
  * <p><b>Memory consistency effects:</b> as for {@link Mutex}: the unlock that releases the lock
  * happens-before the next lock by another goroutine returns.
  *
- * <p><b>Go:</b> Go's {@code sync.Mutex} is deliberately neither reentrant nor owned; the study
- * notes build this type from a {@code Mutex}, the goroutine id and a counter. The JDK's {@link
+ * <p><b>Go:</b> Go's {@code sync.Mutex} is deliberately neither reentrant nor owned; Go code that
+ * needs one builds it from a {@code Mutex}, the goroutine id and a counter. The JDK's {@link
  * java.util.concurrent.locks.ReentrantLock} has the same contract; this one keeps {@code Mutex}'s
  * starvation mode and goroutine-dump reporting.
  *

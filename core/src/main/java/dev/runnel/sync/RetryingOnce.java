@@ -1,10 +1,11 @@
 package dev.runnel.sync;
 
 import dev.runnel.GoFunc;
+import java.util.Objects;
 
 /**
- * Runs an initialisation until it succeeds once: the study notes' {@code Once} variant whose
- * failed calls do not count.
+ * Runs an initialisation until it succeeds once: a {@code Once} whose failed calls do not
+ * count.
  *
  * <p>{@link #run} calls its function if no earlier call has succeeded. If the function throws,
  * {@code run} rethrows and the next {@code run} tries again; once a call returns normally, every
@@ -16,7 +17,7 @@ import dev.runnel.GoFunc;
  * of every later {@code run} and every {@link #isDone()} that returns true.
  *
  * <p><b>Go:</b> no such type in Go's standard library; this is the {@code Once} with an error
- * result that the study notes build on {@code sync.Mutex} ({@code Do(f func() error) error}).
+ * result that Go code builds on {@code sync.Mutex} ({@code Do(f func() error) error}).
  *
  * {@snippet :
  * private final RetryingOnce connect = new RetryingOnce();
@@ -39,8 +40,10 @@ public final class RetryingOnce {
    *
    * @param f the initialisation
    * @throws Exception what {@code f} threw; the next call tries again
+   * @throws NullPointerException if {@code f} is null (no attempt is counted)
    */
   public void run(GoFunc f) throws Exception {
+    Objects.requireNonNull(f, "f");
     if (done) {
       return;
     }

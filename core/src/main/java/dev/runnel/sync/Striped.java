@@ -5,8 +5,8 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * A fixed set of locks, one chosen per key by its hash: the study notes' sharded-map and "global
- * lock optimisation" pattern, where one lock per shard replaces one lock for everything.
+ * A fixed set of locks, one chosen per key by its hash: the sharded-map pattern, where one lock
+ * per shard replaces one lock for everything.
  *
  * <p>The same key always maps to the same lock; different keys usually map to different locks, so
  * goroutines working on different keys rarely wait for each other. Two keys may share a lock; code
@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Memory consistency effects:</b> those of the lock type, per stripe.
  *
- * <p><b>Go:</b> no such type in Go's standard library; the notes' {@code ConcurrentMap} builds the
- * same with {@code []*Shard} and {@code fnv32(key) % shardCount}.
+ * <p><b>Go:</b> no such type in Go's standard library; a Go sharded map builds the same with
+ * {@code []*Shard} and {@code fnv32(key) % shardCount}.
  *
  * {@snippet :
  * Striped<RWMutex> locks = Striped.rwMutexes(64);
@@ -62,6 +62,7 @@ public final class Striped<L> {
    * @throws IllegalArgumentException if {@code stripes} is not in [1, 2^30]
    */
   public static <L> Striped<L> of(int stripes, Supplier<? extends L> make) {
+    Objects.requireNonNull(make, "make");
     return new Striped<>(stripes, i -> make.get());
   }
 

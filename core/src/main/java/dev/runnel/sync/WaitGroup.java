@@ -9,6 +9,7 @@ import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * Waits for a collection of goroutines to finish: Go's {@code sync.WaitGroup}.
@@ -20,13 +21,13 @@ import java.lang.invoke.VarHandle;
  * <p>Rules Go states and this class checks: calls to {@code add} with a positive delta that start
  * when the counter is zero must happen before {@code await}; a group may be reused, but only after
  * every previous {@code await} has returned. Violations are reported, as Go reports them, by an
- * {@link IllegalStateException} where they are detected:
+ * {@link IllegalStateException} where they are detected, with Go's text first:
  *
  * <ul>
- *   <li>{@code "sync: negative WaitGroup counter"}: more {@code done} than {@code add} (the counter
- *       is left as it was);
- *   <li>{@code "sync: WaitGroup misuse: Add called concurrently with Wait"};
- *   <li>{@code "sync: WaitGroup is reused before previous Wait has returned"}.
+ *   <li>{@code "sync: negative WaitGroup counter: add(-3) at 2"}: more {@code done} than {@code
+ *       add} (the counter is left as it was);
+ *   <li>{@code "sync: WaitGroup misuse: Add called concurrently with Wait (add, await)"};
+ *   <li>{@code "sync: WaitGroup is reused before previous Wait has returned (await)"}.
  * </ul>
  *
  * <p><b>Memory consistency effects:</b> every {@code done()} (and the return of every goroutine
@@ -45,6 +46,10 @@ import java.lang.invoke.VarHandle;
  * }
  */
 public final class WaitGroup {
+
+  /** Go's text for an add that starts a round while an await may still see the last. */
+  private static final String ADD_DURING_WAIT =
+      "sync: WaitGroup misuse: Add called concurrently with Wait (add, await)";
 
   /*
    * Implementation notes (Go's algorithm).
@@ -91,14 +96,18 @@ public final class WaitGroup {
       old = state;
       s = old + ((long) delta << 32);
       if ((s >> 32) < 0) {
-        throw new IllegalStateException("sync: negative WaitGroup counter");
+        throw new IllegalStateException(
+            "sync: negative WaitGroup counter: "
+                + (delta == -1 ? "done() or add(-1)" : "add(" + delta + ")")
+                + " at "
+                + (old >> 32));
       }
     } while (!STATE.compareAndSet(this, old, s));
     long added = s;
     int v = (int) (s >> 32);
     int w = (int) s;
     if (w != 0 && delta > 0 && v == delta) {
-      throw new IllegalStateException("sync: WaitGroup misuse: Add called concurrently with Wait");
+      throw new IllegalStateException(ADD_DURING_WAIT);
     }
     if (v > 0 || w == 0) {
       return;
@@ -109,8 +118,7 @@ public final class WaitGroup {
         w,
         () -> {
           if (state != added) {
-            throw new IllegalStateException(
-                "sync: WaitGroup misuse: Add called concurrently with Wait");
+            throw new IllegalStateException(ADD_DURING_WAIT);
           }
           state = 0;
         });
@@ -162,7 +170,7 @@ public final class WaitGroup {
         }
         if (state != 0) {
           throw new IllegalStateException(
-              "sync: WaitGroup is reused before previous Wait has returned");
+              "sync: WaitGroup is reused before previous Wait has returned (await)");
         }
         return;
       }
@@ -175,8 +183,10 @@ public final class WaitGroup {
    * {@code f} is a panic, reported as {@link Go#go} reports it.
    *
    * @param f the goroutine's body
+   * @throws NullPointerException if {@code f} is null (nothing is counted in)
    */
   public void go(GoFunc f) {
+    Objects.requireNonNull(f, "f");
     add(1);
     Go.go(
         () -> {

@@ -1,9 +1,9 @@
 /**
  * Go's {@code sync} package: {@link dev.runnel.sync.Mutex}, {@link dev.runnel.sync.RWMutex},
  * {@link dev.runnel.sync.WaitGroup}, {@link dev.runnel.sync.Cond}, {@link dev.runnel.sync.Once},
- * {@link dev.runnel.sync.SyncMap} and {@link dev.runnel.sync.Pool}, and, from the study notes,
- * {@link dev.runnel.sync.RetryingOnce}, {@link dev.runnel.sync.ReentrantMutex} and {@link
- * dev.runnel.sync.Striped} locks.
+ * {@link dev.runnel.sync.SyncMap} and {@link dev.runnel.sync.Pool}; and three common patterns
+ * built on them: {@link dev.runnel.sync.RetryingOnce}, {@link dev.runnel.sync.ReentrantMutex}
+ * and {@link dev.runnel.sync.Striped} locks.
  *
  * <p>Every blocking method here parks its goroutine with {@code LockSupport} (no {@code
  * synchronized}, no {@code Object.wait}, so no virtual thread pins its carrier), spins for at most

@@ -143,10 +143,10 @@ public abstract sealed class Clock permits SystemClock, ManualClock {
    * @param d the period
    * @return the running ticker
    * @throws IllegalArgumentException if {@code d} is zero or negative ({@code "non-positive
-   *     interval for NewTicker"})
+   *     interval for NewTicker: PT0S (newTicker)"}, Go's text, the period and the Java method)
    */
   public Ticker newTicker(Duration d) {
-    long period = positive(d, "non-positive interval for NewTicker");
+    long period = positive(d, "non-positive interval for NewTicker", "newTicker");
     return new Ticker(this, Access.channels().newChannelTimer(time, whenAfter(d), period));
   }
 
@@ -214,10 +214,13 @@ public abstract sealed class Clock permits SystemClock, ManualClock {
     return time.deadlineAfter(d);
   }
 
-  /** A ticker's period in nanoseconds; Go's panic text if it is not positive. */
-  static long positive(Duration d, String message) {
+  /**
+   * A ticker's period in nanoseconds; if it is not positive, Go's panic text {@code goText}, the
+   * period and the Java method.
+   */
+  static long positive(Duration d, String goText, String method) {
     if (d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(message);
+      throw new IllegalArgumentException(goText + ": " + d + " (" + method + ")");
     }
     return d.compareTo(TimeSource.FAR) >= 0 ? TimeSource.FAR.toNanos() : d.toNanos();
   }

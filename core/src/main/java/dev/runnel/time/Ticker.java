@@ -61,10 +61,10 @@ public final class Ticker {
    *
    * @param d the new period
    * @throws IllegalArgumentException if {@code d} is zero or negative ({@code "non-positive
-   *     interval for Ticker.Reset"})
+   *     interval for Ticker.Reset: PT0S (reset)"}, Go's text, the period and the Java method)
    */
   public void reset(Duration d) {
-    long period = Clock.positive(d, "non-positive interval for Ticker.Reset");
+    long period = Clock.positive(d, "non-positive interval for Ticker.Reset", "reset");
     handle.reset(clock.whenAfter(d), period);
   }
 

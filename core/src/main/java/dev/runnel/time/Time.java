@@ -90,7 +90,7 @@ public final class Time {
    * @param d the period
    * @return the running ticker
    * @throws IllegalArgumentException if {@code d} is not positive ({@code "non-positive interval
-   *     for NewTicker"})
+   *     for NewTicker: PT0S (newTicker)"})
    */
   public static Ticker newTicker(Duration d) {
     return Clock.system().newTicker(d);

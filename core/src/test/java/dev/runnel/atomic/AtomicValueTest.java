@@ -88,21 +88,28 @@ class AtomicValueTest {
   void inconsistentTypesThrowWithGoText() {
     AtomicValue<Object> v = new AtomicValue<>();
     v.store("first");
+    String intIntoString = ": java.lang.Integer, holds java.lang.String";
     assertThatThrownBy(() -> v.store(1))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sync/atomic: store of inconsistently typed value into Value");
+        .hasMessage("sync/atomic: store of inconsistently typed value into Value" + intIntoString);
     assertThatThrownBy(() -> v.swap(1))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sync/atomic: swap of inconsistently typed value into Value");
+        .hasMessage("sync/atomic: swap of inconsistently typed value into Value" + intIntoString);
     assertThatThrownBy(() -> v.compareAndSwap(2, 1))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sync/atomic: compare and swap of inconsistently typed value into Value");
+        .hasMessage(
+            "sync/atomic: compare and swap of inconsistently typed value into Value"
+                + intIntoString);
     assertThatThrownBy(() -> v.compareAndSwap(null, 1))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sync/atomic: compare and swap of inconsistently typed value into Value");
+        .hasMessage(
+            "sync/atomic: compare and swap of inconsistently typed value into Value"
+                + intIntoString);
     assertThatThrownBy(() -> v.compareAndSwap(1, "second"))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sync/atomic: compare and swap of inconsistently typed values");
+        .hasMessage(
+            "sync/atomic: compare and swap of inconsistently typed values:"
+                + " old java.lang.Integer, new java.lang.String");
     assertThat(v.load()).isEqualTo("first");
   }
 
@@ -111,7 +118,7 @@ class AtomicValueTest {
     AtomicValue<Object> v = new AtomicValue<>();
     assertThatThrownBy(() -> v.compareAndSwap(1, "a"))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sync/atomic: compare and swap of inconsistently typed values");
+        .hasMessageStartingWith("sync/atomic: compare and swap of inconsistently typed values");
     assertThat(v.load()).isNull();
   }
 
@@ -121,7 +128,7 @@ class AtomicValueTest {
     v.store(new ArrayList<>());
     assertThatThrownBy(() -> v.store(List.of("x")))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sync/atomic: store of inconsistently typed value into Value");
+        .hasMessageStartingWith("sync/atomic: store of inconsistently typed value into Value");
     v.store(new ArrayList<>(List.of("y")));
     assertThat(v.load()).containsExactly("y");
   }

@@ -32,7 +32,9 @@ class ErrGroupLimitTest {
   }
 
   private static String modifyWhileActive(int n) {
-    return "errgroup: modify limit while " + n + " goroutines in the group are still active";
+    return "errgroup: modify limit while "
+        + n
+        + " goroutines in the group are still active (setLimit)";
   }
 
   /** Counts goroutines running at once, and the most seen. */
@@ -310,6 +312,25 @@ class ErrGroupLimitTest {
     assertThat(g.tryGo(() -> hold(gate2))).isTrue();
     assertThat(g.tryGo(() -> {})).as("the new limit is in force").isFalse();
     gate2.countDown();
+    g.await();
+  }
+
+  /**
+   * Each slot of the limit is a buffered channel slot, so a limit the VM cannot allocate is
+   * refused with the channel's text (Go's token channel takes no memory, so Go accepts it), and
+   * the old limit stays in force.
+   */
+  @Test
+  void aLimitTooLargeToAllocateIsRefusedAndKeepsTheOldLimit() throws Exception {
+    ErrGroup g = new ErrGroup();
+    g.setLimit(1);
+    assertThatThrownBy(() -> g.setLimit(Integer.MAX_VALUE))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("makechan: size out of range: 2147483647 ");
+    CountDownLatch gate = new CountDownLatch(1);
+    assertThat(g.tryGo(() -> hold(gate))).isTrue();
+    assertThat(g.tryGo(() -> {})).as("the old limit is in force").isFalse();
+    gate.countDown();
     g.await();
   }
 

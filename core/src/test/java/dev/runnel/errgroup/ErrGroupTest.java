@@ -494,4 +494,24 @@ class ErrGroupTest {
     g.await();
     assertThat(id.getNow(-1L)).isPositive();
   }
+
+  // ------------------------------------------------------------------ null body
+
+  /** A null body fails at the call, before it takes a slot or counts in the group. */
+  @Test
+  void goAndTryGoWithANullBodyFailAtTheCallAndTakeNothing() throws Exception {
+    ErrGroup g = new ErrGroup();
+    g.setLimit(1);
+    assertThatThrownBy(() -> g.go(null)).isInstanceOf(NullPointerException.class).hasMessage("f");
+    assertThatThrownBy(() -> g.tryGo(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+    g.await(); // nothing was started: returns at once, no failure recorded
+    g.setLimit(2); // allowed: no goroutine is active
+    CountDownLatch release = new CountDownLatch(1);
+    assertThat(g.tryGo(() -> release.await())).isTrue();
+    assertThat(g.tryGo(() -> {})).as("both slots were free").isTrue();
+    release.countDown();
+    g.await();
+  }
 }

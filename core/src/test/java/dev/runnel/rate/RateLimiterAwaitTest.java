@@ -103,8 +103,16 @@ class RateLimiterAwaitTest {
     RateLimiter lim = new RateLimiter(10, 3, clock);
     assertThatThrownBy(() -> lim.awaitN(background, 4))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rate: Wait(n=4) exceeds limiter's burst 3");
+        .hasMessage("rate: Wait(n=4) exceeds limiter's burst 3 (awaitN)");
     assertThat(tokensNow(lim)).isEqualTo(3.0);
+  }
+
+  @Test
+  void theMessageNamesTheJavaMethodCalled() {
+    RateLimiter lim = new RateLimiter(10, 0, clock);
+    assertThatThrownBy(() -> lim.await(background))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rate: Wait(n=1) exceeds limiter's burst 0 (await)");
   }
 
   @Test
@@ -112,7 +120,7 @@ class RateLimiterAwaitTest {
     RateLimiter lim = new RateLimiter(10, 1, clock);
     assertThatThrownBy(() -> lim.awaitN(TestContexts.cancelled(), 2))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rate: Wait(n=2) exceeds limiter's burst 1");
+        .hasMessage("rate: Wait(n=2) exceeds limiter's burst 1 (awaitN)");
   }
 
   @Test
@@ -131,7 +139,7 @@ class RateLimiterAwaitTest {
       lim.awaitN(ctx, 2); // one token left
       assertThatThrownBy(() -> lim.awaitN(ctx, 3)) // needs 200 ms, the deadline is in 100 ms
           .isInstanceOf(DeadlineExceededException.class)
-          .hasMessage("rate: Wait(n=3) would exceed context deadline");
+          .hasMessage("rate: Wait(n=3) would exceed context deadline (awaitN)");
       assertThat(tokensNow(lim)).isEqualTo(1.0);
       assertThat(ctx.err()).isNull(); // the context itself has not expired
       lim.awaitN(ctx, 1); // the token is still there

@@ -2,12 +2,14 @@ package dev.runnel.rate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.runnel.time.ManualClock;
 
 /**
  * The token bucket at explicit times: allowN, reserveN, cancelAt, setLimitAt, setBurstAt and
@@ -518,5 +520,42 @@ class RateLimiterTest {
     assertThat(lim.tokensAt(t(10))).isEqualTo(2.0);
     assertThat(lim.tokensAt(T0)).isEqualTo(0.0); // reading at t10 did not move the bucket
     assertThat(lim.allowN(T0, 1)).isFalse();
+  }
+
+  // ---------------------------------------------------------------- NaN limits
+
+  /**
+   * A NaN limit is refused wherever a limit enters; before, it turned the tokens to NaN, which
+   * refused every event from then on, even after a valid setLimit.
+   */
+  @Test
+  void aNaNLimitIsRefusedAndLeavesTheLimiterAsItWas() {
+    assertThatThrownBy(() -> new RateLimiter(Double.NaN, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rate: limit is NaN");
+    assertThatThrownBy(() -> new RateLimiter(Double.NaN, 1, new ManualClock()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rate: limit is NaN");
+
+    RateLimiter lim = new RateLimiter(10, 2);
+    assertThat(lim.allowN(T0, 1)).isTrue();
+    assertThatThrownBy(() -> lim.setLimitAt(t(1), Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rate: limit is NaN");
+    assertThatThrownBy(() -> lim.setLimit(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rate: limit is NaN");
+    assertThat(lim.limit()).isEqualTo(10.0);
+    assertThat(lim.tokensAt(T0)).isEqualTo(1.0);
+    assertThat(lim.allowN(T0, 1)).isTrue();
+    assertThat(lim.allowN(T0, 1)).isFalse();
+    assertThat(lim.allowN(t(1), 1)).as("refills at 10/s as before").isTrue();
+  }
+
+  @Test
+  void nullClockIsRefused() {
+    assertThatThrownBy(() -> new RateLimiter(1, 1, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("clock");
   }
 }

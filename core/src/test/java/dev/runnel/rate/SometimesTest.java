@@ -161,4 +161,28 @@ class SometimesTest {
     assertThat(maxInside.get()).isEqualTo(1);
     assertThat(ran.get()).isEqualTo(800); // calls 1, 11, ..., 7991 of 8000
   }
+
+  /** A null action fails at every call, even one that would not run it, and counts nothing. */
+  @Test
+  void aNullActionFailsAtTheCallAndCountsNothing() {
+    Sometimes s = new Sometimes(0, 2, Duration.ZERO, clock);
+    List<Integer> ran = new ArrayList<>();
+    s.run(() -> ran.add(1));
+    assertThatThrownBy(() -> s.run(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("action");
+    s.run(() -> ran.add(2)); // the second call: not run (every 2nd)
+    s.run(() -> ran.add(3)); // the third: run
+    assertThat(ran).containsExactly(1, 3);
+  }
+
+  @Test
+  void nullSettingsAreRefusedAtConstruction() {
+    assertThatThrownBy(() -> new Sometimes(1, 0, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("interval");
+    assertThatThrownBy(() -> new Sometimes(1, 0, Duration.ZERO, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("clock");
+  }
 }

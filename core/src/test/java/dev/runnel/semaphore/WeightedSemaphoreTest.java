@@ -4,6 +4,8 @@ import static dev.runnel.testkit.Threads.awaitParked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runnel.context.CancelContext;
+import dev.runnel.context.Context;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import dev.runnel.testkit.Threads.Runner;
@@ -302,13 +304,13 @@ class WeightedSemaphoreTest {
     WeightedSemaphore sem = new WeightedSemaphore(5);
     assertThatThrownBy(() -> sem.release(1))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("semaphore: released more than held");
+        .hasMessage("semaphore: released more than held: release(1) with 0 held");
     assertThat(sem.inUse()).isZero();
 
     sem.acquire(2);
     assertThatThrownBy(() -> sem.release(3))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("semaphore: released more than held");
+        .hasMessage("semaphore: released more than held: release(3) with 2 held");
     assertThat(sem.inUse()).as("as it was").isEqualTo(2);
     assertThat(sem.tryAcquire(3)).as("still exactly 3 free").isTrue();
     assertThat(sem.tryAcquire(1)).isFalse();
@@ -324,7 +326,7 @@ class WeightedSemaphoreTest {
     Task<Void> waiter = blockedAcquire(runner, sem, 2);
     assertThatThrownBy(() -> sem.release(4))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("semaphore: released more than held");
+        .hasMessage("semaphore: released more than held: release(4) with 3 held");
     assertThat(sem.inUse()).isEqualTo(3);
     awaitParked(waiter.thread(), WaitReason.SEMACQUIRE);
     assertThat(waiter.isDone()).isFalse();
@@ -333,6 +335,106 @@ class WeightedSemaphoreTest {
     assertThat(sem.inUse()).isEqualTo(4);
     sem.release(4);
     assertIdleAndUsable(sem);
+  }
+
+  // ------------------------------------------------------------------ negative weights, sizes
+
+  /**
+   * A negative weight is refused by every form, before it can touch the units: acquiring -5 would
+   * otherwise free 5 units that were never held, and releasing -5 would take 5 without waiting.
+   */
+  @Test
+  void negativeWeightIsRefusedAndChangesNothing() throws Exception {
+    WeightedSemaphore sem = new WeightedSemaphore(5);
+    assertThatThrownBy(() -> sem.acquire(-5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("semaphore: acquire of negative weight: -5");
+    assertThat(sem.inUse()).isZero();
+    try (CancelContext ctx = Context.withCancel(Context.background())) {
+      assertThatThrownBy(() -> sem.acquire(ctx, -5))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("semaphore: acquire of negative weight: -5");
+    }
+    assertThatThrownBy(() -> sem.tryAcquire(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("semaphore: tryAcquire of negative weight: -1");
+    assertThatThrownBy(() -> sem.release(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("semaphore: release of negative weight: -1");
+    assertThatThrownBy(() -> sem.acquire(Long.MIN_VALUE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertIdleAndUsable(sem);
+
+    sem.acquire(5); // full: a negative acquire must not "fit" either
+    assertThatThrownBy(() -> sem.acquire(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> sem.tryAcquire(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(sem.inUse()).isEqualTo(5);
+    assertThat(sem.tryAcquire(1)).isFalse();
+    sem.release(5);
+    assertIdleAndUsable(sem);
+  }
+
+  /** The checks come before the queue: a refused weight neither joins it nor disturbs it. */
+  @ParameterizedTest
+  @EnumSource(Runner.class)
+  void negativeWeightWithWaitersQueuedChangesNothing(Runner runner) throws Exception {
+    WeightedSemaphore sem = new WeightedSemaphore(4);
+    sem.acquire(3);
+    Task<Void> waiter = blockedAcquire(runner, sem, 2);
+    assertThatThrownBy(() -> sem.release(-2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> sem.tryAcquire(-2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> sem.acquire(-2)).isInstanceOf(IllegalArgumentException.class);
+    try (CancelContext ctx = Context.withCancel(Context.background())) {
+      assertThatThrownBy(() -> sem.acquire(ctx, -2))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(sem.inUse()).isEqualTo(3);
+    assertThat(sem.toString()).endsWith(" 1 waiting]");
+    awaitParked(waiter.thread(), WaitReason.SEMACQUIRE);
+    assertThat(waiter.isDone()).isFalse();
+    sem.release(1);
+    waiter.join();
+    assertThat(sem.inUse()).isEqualTo(4);
+    sem.release(4);
+    assertIdleAndUsable(sem);
+  }
+
+  /** A weight of zero is Go's: it fits whenever nobody waits. */
+  @Test
+  void zeroWeightIsAllowed() throws Exception {
+    WeightedSemaphore sem = new WeightedSemaphore(1);
+    sem.acquire(1);
+    assertThat(sem.tryAcquire(0)).isTrue();
+    sem.acquire(0);
+    sem.release(0);
+    assertThat(sem.inUse()).isEqualTo(1);
+    sem.release(1);
+    assertIdleAndUsable(sem);
+  }
+
+  /**
+   * Sizes are checked at construction: a negative size, and a size above {@link
+   * WeightedSemaphore#MAX_SIZE}, are refused rather than silently changed.
+   */
+  @Test
+  void sizeOutOfRangeIsRefused() throws Exception {
+    assertThatThrownBy(() -> new WeightedSemaphore(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("semaphore: size out of range: -1 ");
+    assertThatThrownBy(() -> new WeightedSemaphore(Long.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("semaphore: size out of range: 9223372036854775807");
+    assertThatThrownBy(() -> new WeightedSemaphore(WeightedSemaphore.MAX_SIZE + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertIdleAndUsable(new WeightedSemaphore(0));
+    WeightedSemaphore max = new WeightedSemaphore(WeightedSemaphore.MAX_SIZE);
+    assertThat(max.size()).isEqualTo(WeightedSemaphore.MAX_SIZE);
+    max.acquire(WeightedSemaphore.MAX_SIZE - 1);
+    assertThat(max.tryAcquire(2)).isFalse();
+    assertThat(max.tryAcquire(1)).isTrue();
+    max.release(WeightedSemaphore.MAX_SIZE);
+    assertIdleAndUsable(max);
   }
 
   // ------------------------------------------------------------------ interrupts

@@ -407,4 +407,31 @@ class SingleFlightTest {
     assertThat(a.join()).isEqualTo(new Result<>("a", true));
     assertThat(waiter.join()).isEqualTo(new Result<>("a", true));
   }
+
+  // ------------------------------------------------------------------ null arguments
+
+  /** Null arguments fail at the call, naming the parameter, and leave no flight behind. */
+  @Test
+  void nullArgumentsFailAtTheCallNamingTheParameter() throws Exception {
+    SingleFlight<String, Integer> g = new SingleFlight<>();
+    assertThatThrownBy(() -> g.call(null, () -> 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThatThrownBy(() -> g.call("k", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("fn");
+    assertThatThrownBy(() -> g.call(null, "k", () -> 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ctx");
+    assertThatThrownBy(() -> g.callAsync(null, () -> 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThatThrownBy(() -> g.callAsync("k", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("fn");
+    assertThatThrownBy(() -> g.forget(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThat(g.call("k", () -> 2)).isEqualTo(new Result<>(2, false));
+  }
 }

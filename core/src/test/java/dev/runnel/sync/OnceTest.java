@@ -283,4 +283,32 @@ class OnceTest {
     Reference.reachabilityFence(value);
     Reference.reachabilityFence(values);
   }
+
+  // ------------------------------------------------------------------ null functions
+
+  /** A null function fails at the call and does not use up the Once. */
+  @Test
+  void runWithANullFunctionFailsAndLeavesTheOnceUnused() {
+    Once once = new Once();
+    assertThatThrownBy(() -> once.run(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+    AtomicInteger calls = new AtomicInteger();
+    once.run(calls::incrementAndGet);
+    assertThat(calls.get()).as("the Once was still unused").isEqualTo(1);
+  }
+
+  /** The once-only wrappers refuse a null function when they are made, not when first called. */
+  @Test
+  void onceFuncValueAndValuesRefuseANullFunction() {
+    assertThatThrownBy(() -> Once.onceFunc(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+    assertThatThrownBy(() -> Once.onceValue(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+    assertThatThrownBy(() -> Once.onceValues(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+  }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(10)
 class RWMutexTest {
 
-  private static final String RUNLOCK_UNLOCKED = "sync: RUnlock of unlocked RWMutex";
+  private static final String RUNLOCK_UNLOCKED = "sync: RUnlock of unlocked RWMutex (readUnlock)";
   private static final String UNLOCK_UNLOCKED = "sync: Unlock of unlocked RWMutex";
 
   @AfterEach

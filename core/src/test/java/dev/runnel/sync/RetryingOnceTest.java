@@ -123,4 +123,17 @@ class RetryingOnceTest {
     assertThat(overlaps.get()).isZero();
     assertThat(once.isDone()).isTrue();
   }
+
+  @Test
+  void runWithANullFunctionFailsAndCountsAsNoAttempt() throws Exception {
+    RetryingOnce once = new RetryingOnce();
+    assertThatThrownBy(() -> once.run(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+    assertThat(once.isDone()).isFalse();
+    once.run(() -> {});
+    assertThat(once.isDone()).isTrue();
+    assertThatThrownBy(() -> once.run(null)).as("even once done").isInstanceOf(
+        NullPointerException.class);
+  }
 }

@@ -88,4 +88,11 @@ class StripedTest {
   void nullLockFromTheFactoryIsRejected() {
     assertThatThrownBy(() -> Striped.of(2, () -> null)).isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void ofRefusesANullFactory() {
+    assertThatThrownBy(() -> Striped.of(4, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("make");
+  }
 }

@@ -30,9 +30,9 @@ class WaitGroupTest {
 
   private static final String NEGATIVE = "sync: negative WaitGroup counter";
   private static final String ADD_DURING_WAIT =
-      "sync: WaitGroup misuse: Add called concurrently with Wait";
+      "sync: WaitGroup misuse: Add called concurrently with Wait (add, await)";
   private static final String REUSED =
-      "sync: WaitGroup is reused before previous Wait has returned";
+      "sync: WaitGroup is reused before previous Wait has returned (await)";
 
   @AfterEach
   void clearInterrupt() {
@@ -72,11 +72,11 @@ class WaitGroupTest {
     WaitGroup wg = new WaitGroup();
     assertThatThrownBy(() -> wg.add(-1))
         .isExactlyInstanceOf(IllegalStateException.class)
-        .hasMessage(NEGATIVE);
+        .hasMessage(NEGATIVE + ": done() or add(-1) at 0");
     assertThat(wg.count()).isZero();
-    assertThatThrownBy(wg::done).hasMessage(NEGATIVE);
+    assertThatThrownBy(wg::done).hasMessage(NEGATIVE + ": done() or add(-1) at 0");
     wg.add(2);
-    assertThatThrownBy(() -> wg.add(-3)).hasMessage(NEGATIVE);
+    assertThatThrownBy(() -> wg.add(-3)).hasMessage(NEGATIVE + ": add(-3) at 2");
     assertThat(wg.count()).isEqualTo(2);
     wg.done();
     wg.done();
@@ -274,7 +274,7 @@ class WaitGroupTest {
   @EnumSource(Runner.class)
   void interruptedAwaitRacingTheNextRoundIsReportedAndLeavesTheNewRoundIntact(Runner runner)
       throws Exception {
-    String misuse = "sync: WaitGroup misuse: Add called concurrently with Wait";
+    String misuse = ADD_DURING_WAIT;
     WaitGroup wg = new WaitGroup();
     wg.add(1);
     Task<Void> waiter = runner.runBlocked(wg::await);
@@ -296,5 +296,21 @@ class WaitGroupTest {
     Task<Void> next = runner.runBlocked(wg::await);
     wg.done();
     next.join();
+  }
+
+  // ------------------------------------------------------------------ null body
+
+  /** A null body fails at the call, as Go's {@code wg.Go(nil)} would at its goroutine's start. */
+  @Test
+  void goWithANullBodyFailsAtTheCallAndCountsNothing() throws Exception {
+    WaitGroup wg = new WaitGroup();
+    assertThatThrownBy(() -> wg.go(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("f");
+    assertThat(wg.count()).as("nothing counted in").isZero();
+    wg.await(); // returns at once
+    wg.go(() -> {});
+    wg.await();
+    assertThat(wg.count()).isZero();
   }
 }

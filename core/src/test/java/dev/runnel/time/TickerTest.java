@@ -152,11 +152,11 @@ class TickerTest {
     Duration d = Duration.ofMillis(millis);
     assertThatThrownBy(() -> clock.newTicker(d))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("non-positive interval for NewTicker");
+        .hasMessage("non-positive interval for NewTicker: " + d + " (newTicker)");
     Ticker ticker = clock.newTicker(PERIOD);
     assertThatThrownBy(() -> ticker.reset(d))
         .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("non-positive interval for Ticker.Reset");
+        .hasMessage("non-positive interval for Ticker.Reset: " + d + " (reset)");
     clock.advance(PERIOD);
     assertThat(poll(ticker.c())).as("a rejected reset changes nothing").isEqualTo(tickAt(1));
     ticker.stop();
