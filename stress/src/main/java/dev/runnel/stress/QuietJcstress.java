@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class QuietJcstress {
 
-  /** jcstress's progress and final count line: "(Results: 92 planned; 92 passed, 0 failed, ...)". */
+  /** jcstress's count line: "(Results: 92 planned; 92 passed, 0 failed, ...)". */
   private static final Pattern RESULTS =
       Pattern.compile(
           "\\(Results: (\\d+) planned; (\\d+) passed, (\\d+) failed, (\\d+) soft errs,"

@@ -7,13 +7,13 @@ import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample budget of the general-purpose model checker tests ({@link
- * ChannelBlockingOperationsAreLinearizableTest}, {@link MutexBlockingOperationsAreLinearizableTest},
- * {@link RWMutexBlockingOperationsAreLinearizableTest}: 30 interleavings per scenario) still finds a
- * lost wake-up, the bug those tests exist for, planted here in a one-shot latch whose waiter
- * checks a flag and then registers, without a second look: a release between the check and the
- * registration leaves the waiter parked forever.
- * If the sample ever got too small to find it, this test fails. (Without {@link
+ * The sample budget of the general-purpose model checker tests (30 interleavings per scenario in
+ * {@link ChannelBlockingOperationsAreLinearizableTest}, {@link
+ * MutexBlockingOperationsAreLinearizableTest}, {@link
+ * RWMutexBlockingOperationsAreLinearizableTest}) still finds a lost wake-up, the bug those tests
+ * exist for, planted here in a one-shot latch whose waiter checks a flag and then registers,
+ * without a second look: a release between the check and the registration leaves the waiter
+ * parked forever. If the sample ever got too small to find it, this test fails. (Without {@link
  * LincheckShared#publish}, Lincheck 3.7 does not find it at any budget: see there.)
  */
 class GeneralModelCheckerFindsPlantedLostWakeUpTest {
