@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * exist for, planted here in a one-shot latch whose waiter checks a flag and then registers,
  * without a second look: a release between the check and the registration leaves the waiter
  * parked forever. If the sample ever got too small to find it, this test fails. (Without {@link
- * LincheckShared#publish}, Lincheck 3.7 does not find it at any budget: see there.)
+ * LincheckShared#publish}, Lincheck 3.7 found it at no budget tried, up to 300: see there.)
  */
 class GeneralModelCheckerFindsPlantedLostWakeUpTest {
 
