@@ -7,8 +7,10 @@
 module dev.runnel.testing {
   requires transitive dev.runnel.core;
   requires transitive org.junit.jupiter.api;
-  requires java.management; // GoroutineDumpTool: the JMX client
-  requires jdk.attach; // GoroutineDumpTool: attaching to another JVM
+  // GoroutineDumpTool only, so optional: the module resolves on a runtime without them (a jlink
+  // image), where the tool alone fails, with a sentence.
+  requires static java.management; // the JMX client
+  requires static jdk.attach; // attaching to another JVM
 
   exports dev.runnel.testing;
 }

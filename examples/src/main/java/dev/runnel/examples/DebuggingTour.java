@@ -21,7 +21,8 @@ import java.util.concurrent.BlockingQueue;
  *   <li>a goroutine dump of a stage stuck because nobody reads its output;
  *   <li>two locks taken in both orders, reported although this run did not deadlock;
  *   <li>a lock held across a slow receive, reported with the holder's stack;
- *   <li>a deadlock of the whole program, reported as Go reports it.
+ *   <li>a deadlock of the whole program, reported as Go reports it (then undone, so that the tour
+ *       ends with no goroutine left behind).
  * </ol>
  */
 public final class DebuggingTour {
@@ -101,26 +102,39 @@ public final class DebuggingTour {
   }
 
   /** 4. Two goroutines each waiting for the other, and main waiting for both. */
-  private static void deadlock() {
+  private static void deadlock() throws InterruptedException {
     System.out.println("== 4. DeadlockDetector\n");
     DeadlockDetector.enable(
         Duration.ofMillis(100),
         (DeadlockReport report) -> {
           System.out.println(report);
-          // Go would exit(2) here; the tour wakes main and ends (the goroutines end with the JVM).
+          // Go would exit(2) here; the tour wakes main, which lets the two goroutines go.
           report.threads().stream().filter(t -> !t.isVirtual()).forEach(Thread::interrupt);
         });
     Channel<String> ping = Channel.make();
     Channel<String> pong = Channel.make();
     WaitGroup wg = new WaitGroup();
-    wg.go(() -> pong.send(ping.receive()));
-    wg.go(() -> ping.send(pong.receive()));
+    wg.go(() -> relay(ping, pong));
+    wg.go(() -> relay(pong, ping));
     try {
       wg.await();
     } catch (InterruptedException e) {
       System.out.println("main: interrupted by the deadlock handler");
     } finally {
       DeadlockDetector.disable();
+    }
+    // Closing both channels ends each goroutine's receive, so the tour leaves none behind.
+    ping.close();
+    pong.close();
+    wg.await();
+    System.out.println("main: closed both channels; both goroutines have returned");
+  }
+
+  /** Passes on what {@code in} gives, if it gives anything before it is closed. */
+  private static void relay(Channel<String> in, Channel<String> out) throws InterruptedException {
+    String v = in.receive();
+    if (v != null) {
+      out.send(v);
     }
   }
 

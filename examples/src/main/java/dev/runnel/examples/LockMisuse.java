@@ -6,7 +6,7 @@ import dev.runnel.sync.WaitGroup;
 import java.time.Duration;
 
 /**
- * The study notes' classic lock mistakes, each next to its fix. Copying a mutex (Go's first
+ * The classic Go lock mistakes, each next to its fix. Copying a mutex (Go's first
  * pitfall) cannot happen in Java: a {@code Mutex} is a reference. The others can.
  */
 public final class LockMisuse {

@@ -16,14 +16,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The study notes' pipeline with graceful shutdown: a generator feeds square workers (fan-out),
+ * Go's pipeline with graceful shutdown: a generator feeds square workers (fan-out),
  * their outputs are merged (fan-in), and a consumer reads the result. Every stage gives up as
  * soon as the context is done, whether it is blocked sending or receiving, so cancelling the one
  * context stops the whole pipeline, and no goroutine is left behind ("never start a goroutine
  * without knowing when it will stop").
  *
- * <p>Run 1 cancels after the consumer has taken a fixed number of items; run 2 lets a deadline
- * stop a slow consumer.
+ * <p>Run 1 cancels after the consumer has taken a fixed number of items; run 2 lets a 200 ms
+ * deadline stop a slow consumer.
  */
 public final class PipelineShutdown {
 
@@ -52,8 +52,8 @@ public final class PipelineShutdown {
     awaitBaseline(baseline);
 
     System.out.println();
-    System.out.println("Run 2: a 30 ms deadline stops a slow consumer");
-    try (CancelContext ctx = Context.withTimeout(Context.background(), Duration.ofMillis(30))) {
+    System.out.println("Run 2: a 200 ms deadline stops a slow consumer");
+    try (CancelContext ctx = Context.withTimeout(Context.background(), Duration.ofMillis(200))) {
       Pipeline p = Pipeline.start(ctx);
       int count = 0;
       long sum = 0;
@@ -66,6 +66,11 @@ public final class PipelineShutdown {
         }
       } catch (CancellationException e) {
         stoppedBy = e.getMessage(); // ctx.err(): "context deadline exceeded"
+      }
+      if (ctx.err() != null) {
+        // The deadline closed the pipeline: the merged output may have closed before the
+        // consumer itself saw the deadline, but the deadline is what stopped it.
+        stoppedBy = ctx.err().getMessage();
       }
       System.out.println("  consumer stopped (" + stoppedBy + ") after " + count
           + " items, sum of squares " + sum);
@@ -99,9 +104,9 @@ public final class PipelineShutdown {
       return new Pipeline(merged, stages, generated, squared, forwarded);
     }
 
-    /** Waits, at most a second, for every stage goroutine to return. */
+    /** Waits, at most 5 s, for every stage goroutine to return. */
     void awaitStopped() throws InterruptedException {
-      try (CancelContext limit = Context.withTimeout(Context.background(), Duration.ofSeconds(1))) {
+      try (CancelContext limit = Context.withTimeout(Context.background(), Duration.ofSeconds(5))) {
         stages.await(limit); // WaitGroup.await(ctx): Go's select on wg-done and ctx.Done()
       }
     }
@@ -205,7 +210,7 @@ public final class PipelineShutdown {
    * counts until its thread returns, a moment after its last {@code done()}.
    */
   private static void awaitBaseline(int baseline) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (Go.numGoroutine() > baseline && System.nanoTime() - deadline < 0) {
       Time.sleep(Duration.ofMillis(1));
     }

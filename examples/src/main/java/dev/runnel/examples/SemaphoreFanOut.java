@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * "Maximum efficiency with semaphores", from the study notes' pipeline chapter: instead of a fixed
+ * A pipeline stage bounded by a semaphore rather than a worker pool: instead of a fixed
  * pool of workers, the stage ranges over its input and starts one goroutine per value, with a
  * {@link WeightedSemaphore} of size N bounding how many run at once. One input value costs one
  * goroutine, not N; a burst never runs more than N. To close the output, the stage acquires the

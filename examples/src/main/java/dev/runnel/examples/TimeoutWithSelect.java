@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.concurrent.CancellationException;
 
 /**
- * Three ways to bound a wait, from the study notes' timer and context chapters:
+ * Three ways to bound a wait, with Go's timers and contexts:
  *
  * <ol>
  *   <li>the classic {@code select} between a result and {@code time.After};
@@ -20,7 +20,9 @@ import java.util.concurrent.CancellationException;
  *   <li>a ticker-driven loop that a context stops, with the ticker stopped on the way out.
  * </ol>
  *
- * Durations are tens of milliseconds, so the program ends well within a second.
+ * Each timeout is far (at least 40 times) from the work it bounds, so the story holds on a busy
+ * machine: fast work takes 10 ms against a 400 ms timeout, and slow work could never finish
+ * before it. The program ends in about a second.
  */
 public final class TimeoutWithSelect {
 
@@ -37,9 +39,9 @@ public final class TimeoutWithSelect {
   /** 1. select { case r := <-result: ...; case <-time.After(d): ... }. */
   private static void selectWithTimeAfter() throws InterruptedException {
     System.out.println("1. select with Time.after");
-    for (int workMillis : new int[] {5, 80}) {
+    for (int workMillis : new int[] {10, 800}) {
       // Capacity 1: a worker that finishes after the timeout can still send and end, instead of
-      // blocking forever on a channel nobody reads (the notes' goroutine leak).
+      // blocking forever on a channel nobody reads (a goroutine leak).
       Channel<String> result = Channel.make(1);
       Go.go(() -> {
         Time.sleep(Duration.ofMillis(workMillis));
@@ -47,21 +49,21 @@ public final class TimeoutWithSelect {
       });
       String outcome = Select.<String>expression()
           .onReceive(result, r -> "result: " + r)
-          .onReceive(Time.after(Duration.ofMillis(30)), t -> "timed out after 30 ms")
+          .onReceive(Time.after(Duration.ofMillis(400)), t -> "timed out after 400 ms")
           .run();
       System.out.println("   work of " + workMillis + " ms -> " + outcome);
     }
     // A Time.after that lost its select is garbage as soon as nobody references it (Go 1.23
-    // timers), so the notes' "time.After in a for-select loop" leak does not happen here.
+    // timers), so Go's old "time.After in a for-select loop" leak does not happen here.
   }
 
   /** 2. ctx, cancel := context.WithTimeout(parent, d); defer cancel(); r, err := fetch(ctx). */
   private static void perRequestTimeout() throws InterruptedException {
-    System.out.println("2. per-request timeout with Context.withTimeout (20 ms each)");
+    System.out.println("2. per-request timeout with Context.withTimeout (400 ms each)");
     Context parent = Context.background();
-    for (int latencyMillis : new int[] {5, 60}) {
+    for (int latencyMillis : new int[] {10, 5_000}) {
       Instant start = Time.now();
-      try (CancelContext ctx = Context.withTimeout(parent, Duration.ofMillis(20))) {
+      try (CancelContext ctx = Context.withTimeout(parent, Duration.ofMillis(400))) {
         String response = fetch(ctx, latencyMillis);
         System.out.println("   request of " + latencyMillis + " ms -> " + response);
       } catch (CancellationException e) {
@@ -85,7 +87,7 @@ public final class TimeoutWithSelect {
         // the caller gave up: so do we
       }
     });
-    return reply.receive(ctx); // throws DeadlineExceededException when the 20 ms are up
+    return reply.receive(ctx); // throws DeadlineExceededException when the 400 ms are up
   }
 
   /** 3. for { select { case t := <-ticker.C: ...; case <-ctx.Done(): return } }. */
@@ -125,7 +127,7 @@ public final class TimeoutWithSelect {
 
   /** Waits briefly for the goroutine count to return to {@code baseline}, and says so. */
   private static void awaitBaseline(int baseline) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (Go.numGoroutine() > baseline && System.nanoTime() - deadline < 0) {
       Time.sleep(Duration.ofMillis(1));
     }

@@ -36,7 +36,10 @@ import org.junit.jupiter.api.Timeout;
  */
 class CancellationTreeUnderRandomInterleavingsTest {
 
-  private static final int TREES = 400;
+  // Sample and full budget (StressBudget): trees, and rounds of the two reproductions below.
+  private static final int TREES = StressBudget.pick(400, 4_000);
+  private static final int LOSING_CANCEL_ROUNDS = StressBudget.pick(200, 2_000);
+  private static final int ERR_AND_DONE_ROUNDS = StressBudget.pick(10_000, 100_000);
   private static final int INITIAL_NODES = 8;
   private static final int OPS_PER_THREAD = 24;
   private static final int THREADS = 3;
@@ -78,7 +81,7 @@ class CancellationTreeUnderRandomInterleavingsTest {
   }
 
   @Test
-  @Timeout(120)
+  @Timeout(300)
   void randomTreesKeepTheirInvariants() throws Exception {
     Random random = new Random(ChannelBlockingOperationsAreLinearizableTest.SEED);
     for (int t = 0; t < TREES; t++) {
@@ -207,10 +210,10 @@ class CancellationTreeUnderRandomInterleavingsTest {
    * children under the parent's lock, does).
    */
   @Test
-  @Timeout(120)
+  @Timeout(300)
   void losingCancelReturnsOnlyOnceTheSubtreeIsCancelled() throws Exception {
     int early = 0;
-    for (int round = 0; round < 200 && early == 0; round++) {
+    for (int round = 0; round < LOSING_CANCEL_ROUNDS && early == 0; round++) {
       CancelContext root = Context.withCancel(Context.background());
       CancelContext last = root;
       for (int i = 0; i < 2000; i++) {
@@ -245,10 +248,10 @@ class CancellationTreeUnderRandomInterleavingsTest {
 
   /** Go's documented Err: nil while Done is not closed. So err() non-null means done() closed. */
   @Test
-  @Timeout(120)
+  @Timeout(300)
   void errIsNeverSetWhileDoneIsOpen() throws Exception {
     int open = 0;
-    for (int round = 0; round < 20_000 && open == 0; round++) {
+    for (int round = 0; round < ERR_AND_DONE_ROUNDS && open == 0; round++) {
       CancelContext ctx = Context.withCancel(Context.background());
       ctx.done(); // made first, so that cancel closes it after setting err
       CountDownLatch go = new CountDownLatch(1);

@@ -5,9 +5,6 @@ import dev.runnel.ChannelClosedException;
 import dev.runnel.Select;
 import dev.runnel.stress.ChannelHistoryChecker.Kind;
 import dev.runnel.stress.ChannelHistoryChecker.Op;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,8 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelBlockingOperationsAreLinearizableTest {
 
-  private static final int SCENARIOS_PER_CAPACITY = 3;
-  private static final int INVOCATIONS_PER_SCENARIO = 60;
+  // Sample: 2 scenarios per capacity, 30 interleavings each. Full: 10 scenarios, 150 each.
+  private static final int SCENARIOS_PER_CAPACITY = StressBudget.pick(2, 10);
+  private static final int INVOCATIONS_PER_SCENARIO = StressBudget.pick(30, 150);
   static final long SEED = Long.getLong("runnel.stress.seed", 20_261_125L);
 
   /** One operation of a scenario: what to call, with which value. */
@@ -98,9 +96,9 @@ class ChannelBlockingOperationsAreLinearizableTest {
    * Runs one scenario under Lincheck's model checker, checking every history it produces; a
    * history the checker rejects fails the test with Lincheck's trace of the interleaving.
    *
-   * <p>The check itself runs in one of Lincheck's "ignored sections", entered through its
-   * injection class on the boot class path: otherwise Lincheck would trace every step of the
-   * exhaustive search as if it were code under test, hundreds of times slower. (Collecting the
+   * <p>The check itself runs in one of Lincheck's "ignored sections" ({@link
+   * LincheckIgnoredSection}): otherwise Lincheck would trace every step of the exhaustive search
+   * as if it were code under test, hundreds of times slower. (Collecting the
    * histories and checking them afterwards does not work: Lincheck restores the heap it can see
    * after every invocation, and refuses file operations.)
    */
@@ -110,7 +108,7 @@ class ChannelBlockingOperationsAreLinearizableTest {
         () -> {
           // a lambda, not Thread::new: Lincheck must see the constructor call to track the thread
           List<Op> history = run(capacity, scenario, r -> new Thread(r), workers -> {});
-          IGNORED_SECTION.run(
+          LincheckIgnoredSection.run(
               () -> {
                 if (!ChannelHistoryChecker.isLinearizable(capacity, history)) {
                   throw new AssertionError(
@@ -119,44 +117,6 @@ class ChannelBlockingOperationsAreLinearizableTest {
                 }
               });
         });
-  }
-
-  /** Runs code outside Lincheck's analysis, or plainly when Lincheck is not there. */
-  private static final IgnoredSection IGNORED_SECTION = IgnoredSection.find();
-
-  private record IgnoredSection(MethodHandle enter, MethodHandle leave) {
-    static IgnoredSection find() {
-      try {
-        Class<?> injections = Class.forName("sun.nio.ch.lincheck.Injections");
-        MethodType v = MethodType.methodType(void.class);
-        return new IgnoredSection(
-            MethodHandles.publicLookup().findStatic(injections, "enterIgnoredSection", v),
-            MethodHandles.publicLookup().findStatic(injections, "leaveIgnoredSection", v));
-      } catch (ReflectiveOperationException | LinkageError e) {
-        return new IgnoredSection(null, null);
-      }
-    }
-
-    void run(Runnable r) {
-      if (enter == null) {
-        r.run();
-        return;
-      }
-      invoke(enter);
-      try {
-        r.run();
-      } finally {
-        invoke(leave);
-      }
-    }
-
-    private static void invoke(MethodHandle h) {
-      try {
-        h.invokeExact();
-      } catch (Throwable t) {
-        throw new AssertionError(t);
-      }
-    }
   }
 
   /**
@@ -168,7 +128,8 @@ class ChannelBlockingOperationsAreLinearizableTest {
       List<List<Step>> scenario,
       ThreadFactory threads,
       Consumer<Thread[]> beforeClose) {
-    Channel<Integer> ch = Channel.make(capacity);
+    // published: otherwise Lincheck's model checker would not interleave at their fields
+    Channel<Integer> ch = LincheckShared.publish(Channel.make(capacity));
     Channel<Integer> never = Channel.make(); // a select's second case, never ready
     AtomicLong clock = new AtomicLong();
     int n = scenario.size();

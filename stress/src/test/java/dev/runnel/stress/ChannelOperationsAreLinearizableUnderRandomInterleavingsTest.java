@@ -23,22 +23,23 @@ import org.junit.jupiter.api.Timeout;
  */
 class ChannelOperationsAreLinearizableUnderRandomInterleavingsTest {
 
-  private static final int SCENARIOS_PER_CAPACITY = 3_000;
+  // Sample and full budget (StressBudget).
+  private static final int SCENARIOS_PER_CAPACITY = StressBudget.pick(3_000, 30_000);
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void unbuffered() {
     runRandomScenarios(0);
   }
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void capacityOne() {
     runRandomScenarios(1);
   }
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void capacityTwo() {
     runRandomScenarios(2);
   }

@@ -3,10 +3,8 @@ package dev.runnel.stress;
 import dev.runnel.Channel;
 import dev.runnel.Received;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,46 +84,28 @@ class ChannelTryOperationsAreLinearizableTest {
     }
   }
 
-  private static ModelCheckingOptions modelChecking() {
-    return new ModelCheckingOptions()
-        .iterations(15)
-        .invocationsPerIteration(300)
-        .threads(3)
-        .actorsPerThread(2)
-        .actorsBefore(1)
-        .actorsAfter(1);
-  }
-
-  private static StressOptions stress() {
-    return new StressOptions()
-        .iterations(10)
-        .invocationsPerIteration(1_000)
-        .threads(2)
-        .actorsPerThread(3);
-  }
-
   @Test
   void unbufferedModelChecking() {
-    modelChecking().sequentialSpecification(UnbufferedSpec.class).check(Unbuffered.class);
+    LincheckBudget.modelCheck(Unbuffered.class, UnbufferedSpec.class);
   }
 
   @Test
   void capacityOneModelChecking() {
-    modelChecking().sequentialSpecification(CapacityOneSpec.class).check(CapacityOne.class);
+    LincheckBudget.modelCheck(CapacityOne.class, CapacityOneSpec.class);
   }
 
   @Test
   void capacityTwoModelChecking() {
-    modelChecking().sequentialSpecification(CapacityTwoSpec.class).check(CapacityTwo.class);
+    LincheckBudget.modelCheck(CapacityTwo.class, CapacityTwoSpec.class);
   }
 
   @Test
   void capacityOneStress() {
-    stress().sequentialSpecification(CapacityOneSpec.class).check(CapacityOne.class);
+    LincheckBudget.stress(CapacityOne.class, CapacityOneSpec.class);
   }
 
   @Test
   void capacityTwoStress() {
-    stress().sequentialSpecification(CapacityTwoSpec.class).check(CapacityTwo.class);
+    LincheckBudget.stress(CapacityTwo.class, CapacityTwoSpec.class);
   }
 }

@@ -29,6 +29,7 @@ final class LockScenarios {
   }
 
   static Target mutex(Mutex mu) {
+    LincheckShared.publish(mu); // otherwise Lincheck's model checker would not interleave at it
     return kind -> {
       try {
         return switch (kind) {
@@ -53,6 +54,7 @@ final class LockScenarios {
   }
 
   static Target rwMutex(RWMutex mu) {
+    LincheckShared.publish(mu); // otherwise Lincheck's model checker would not interleave at it
     return kind -> {
       try {
         return switch (kind) {

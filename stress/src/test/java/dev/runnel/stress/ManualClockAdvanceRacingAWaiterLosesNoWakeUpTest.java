@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Timeout;
  */
 class ManualClockAdvanceRacingAWaiterLosesNoWakeUpTest {
 
-  private static final int ROUNDS = 2_000;
+  // Sample and full budget (StressBudget).
+  private static final int ROUNDS = StressBudget.pick(2_000, 20_000);
   /** Fewer: a round whose sleep rightly outlasts the advance costs 100 ms. */
-  private static final int SLEEP_ROUNDS = 100;
+  private static final int SLEEP_ROUNDS = StressBudget.pick(40, 400);
   private static final long PATIENCE_MS = 5_000;
 
   interface Wait {
@@ -29,7 +30,7 @@ class ManualClockAdvanceRacingAWaiterLosesNoWakeUpTest {
   }
 
   @Test
-  @Timeout(300)
+  @Timeout(600)
   void timerReceiveRacingAdvance() throws Exception {
     race((clock, timer) -> timer.c().receive());
   }
@@ -41,7 +42,7 @@ class ManualClockAdvanceRacingAWaiterLosesNoWakeUpTest {
    * timer is a whole second away, never already due.
    */
   @Test
-  @Timeout(300)
+  @Timeout(600)
   void sleepRacingAdvance() throws Exception {
     for (int round = 0; round < SLEEP_ROUNDS; round++) {
       ManualClock clock = new ManualClock();

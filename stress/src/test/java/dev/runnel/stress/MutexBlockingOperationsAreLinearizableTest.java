@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class MutexBlockingOperationsAreLinearizableTest {
 
-  private static final int SCENARIOS = 4;
-  private static final int INVOCATIONS_PER_SCENARIO = 50;
+  // Sample: 3 random scenarios, 30 interleavings each. Full: 12 scenarios, 150 each.
+  private static final int SCENARIOS = StressBudget.pick(3, 12);
+  private static final int INVOCATIONS_PER_SCENARIO = StressBudget.pick(30, 150);
   private static final List<Kind> KINDS =
       List.of(Kind.LOCK, Kind.LOCK, Kind.LOCK, Kind.TRY_LOCK, Kind.LOCK_ZERO, Kind.UNLOCK);
 

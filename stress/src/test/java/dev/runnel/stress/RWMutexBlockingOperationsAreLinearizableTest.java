@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class RWMutexBlockingOperationsAreLinearizableTest {
 
-  private static final int SCENARIOS = 4;
-  private static final int INVOCATIONS_PER_SCENARIO = 50;
+  // Sample: 3 random scenarios, 30 interleavings each. Full: 12 scenarios, 150 each.
+  private static final int SCENARIOS = StressBudget.pick(3, 12);
+  private static final int INVOCATIONS_PER_SCENARIO = StressBudget.pick(30, 150);
   // no TRY_LOCK: it can fail spuriously while an unlock is under way (see the class comment)
   private static final List<Kind> KINDS =
       List.of(Kind.LOCK, Kind.READ_LOCK, Kind.READ_LOCK, Kind.TRY_READ_LOCK);

@@ -21,12 +21,20 @@ import javax.management.remote.JMXServiceURL;
  * </pre>
  *
  * <p>Exit status 0 on success, 1 if the process cannot be reached or runs no Runnel goroutines
- * yet, 2 on bad arguments.
+ * yet, 2 on bad arguments, 3 if this Java runtime lacks the {@code jdk.attach} or {@code
+ * java.management} module (a jlink image without them, or a module path run that does not add
+ * them: {@code --add-modules jdk.attach,java.management}).
  */
 public final class GoroutineDumpTool {
 
   private static final String MBEAN = "dev.runnel:type=Goroutines";
   private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(5);
+
+  /** The modules the tool needs, each with a class it uses; optional for the rest of the module. */
+  private static final String[][] NEEDED = {
+    {"jdk.attach", "com.sun.tools.attach.VirtualMachine"},
+    {"java.management", "javax.management.remote.JMXConnectorFactory"},
+  };
 
   private GoroutineDumpTool() {}
 
@@ -39,6 +47,14 @@ public final class GoroutineDumpTool {
     if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals("--json"))) {
       System.err.println("usage: GoroutineDumpTool PID [--json]");
       System.exit(2);
+    }
+    String missing = missingModule();
+    if (missing != null) {
+      System.err.println(
+          "GoroutineDumpTool needs the " + missing + " module, which this Java runtime ("
+              + System.getProperty("java.home") + ") does not provide: run it with a full JDK's"
+              + " java, or add --add-modules jdk.attach,java.management on a module path.");
+      System.exit(3);
     }
     try {
       System.out.print(dump(args[0], args.length == 2));
@@ -56,8 +72,15 @@ public final class GoroutineDumpTool {
    * @param json whether to return JSON instead of text
    * @return the dump
    * @throws Exception if the process cannot be attached to, or has not started Runnel
+   * @throws UnsupportedOperationException if this runtime lacks {@code jdk.attach} or {@code
+   *     java.management}
    */
   public static String dump(String pid, boolean json) throws Exception {
+    String missing = missingModule();
+    if (missing != null) {
+      throw new UnsupportedOperationException(
+          "GoroutineDumpTool needs the " + missing + " module, which this Java runtime lacks");
+    }
     VirtualMachine vm = VirtualMachine.attach(pid);
     try {
       String address = vm.startLocalManagementAgent();
@@ -81,5 +104,17 @@ public final class GoroutineDumpTool {
     } finally {
       vm.detach();
     }
+  }
+
+  /** The first module the tool needs that this runtime cannot load, or null. */
+  private static String missingModule() {
+    for (String[] needed : NEEDED) {
+      try {
+        Class.forName(needed[1], false, GoroutineDumpTool.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        return needed[0];
+      }
+    }
+    return null;
   }
 }
