@@ -104,7 +104,7 @@ public class ShardedMapBenchmark {
     Workers.runAll(tasks);
   }
 
-  /** The notes' ConcurrentMap: shards of HashMap, each behind a read/write lock. */
+  /** The classic Go ConcurrentMap: shards of HashMap, each behind a read/write lock. */
   static final class ShardedMap<K, V> {
     private final Striped<RWMutex> locks;
     private final Map<K, V>[] shards;
