@@ -2,10 +2,10 @@ package dev.runnel;
 
 import dev.runnel.context.Context;
 import dev.runnel.internal.Access;
-import dev.runnel.internal.CancelScope;
+import dev.runnel.internal.ChannelCore;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.Objects;
 
 /**
  * A Go channel: a typed conduit between goroutines, unbuffered (a rendezvous) or buffered (a FIFO
@@ -57,17 +57,15 @@ import java.util.Iterator;
  *
  * @param <E> the element type; elements are never null
  */
-public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
+public final class Channel<E> extends ReceiveSide<E>
+    implements SendChannel<E>, ReceiveChannel<E> {
 
   static {
-    Access.installChannels(new ChannelMachinery());
+    Access.installChannels(ReceiveOnlyChannel.MACHINERY);
   }
 
-  /** The algorithm and all mutable state; see {@link ChannelCore}. */
-  final ChannelCore core;
-
   private Channel(int capacity) {
-    this.core = new ChannelCore(this, capacity, null);
+    super(capacity);
   }
 
   /**
@@ -102,55 +100,19 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
 
   @Override
   public void send(Context ctx, E e) throws InterruptedException {
-    if (core.send(e, Long.MAX_VALUE, CancelScope.enter(ctx)) == ChannelCore.SEND_CANCELLED) {
-      throw CancelScope.cancelled(ctx);
-    }
+    core.send(e, Long.MAX_VALUE, Objects.requireNonNull(ctx, "ctx"));
   }
 
   @Override
   public boolean send(E e, Duration timeout) throws InterruptedException {
-    return core.send(e, Waiter.deadlineAfter(timeout), null) == ChannelCore.SENT;
+    return core.send(e, Waiter.deadlineAfter(timeout), null);
   }
 
   @Override
   public boolean trySend(E e) {
     try {
-      return core.send(e, 0, null) == ChannelCore.SENT;
+      return core.send(e, 0, null);
     } catch (InterruptedException impossible) { // a non-blocking send never waits
-      throw new AssertionError(impossible);
-    }
-  }
-
-  @Override
-  public E receive() throws InterruptedException {
-    return ChannelCore.value(core.receive(Long.MAX_VALUE, null));
-  }
-
-  @Override
-  public Received<E> receiveOk() throws InterruptedException {
-    return ChannelCore.received(core.receive(Long.MAX_VALUE, null));
-  }
-
-  @Override
-  public E receive(Context ctx) throws InterruptedException {
-    return ChannelCore.value(core.receive(Long.MAX_VALUE, CancelScope.enter(ctx)), ctx);
-  }
-
-  @Override
-  public Received<E> receiveOk(Context ctx) throws InterruptedException {
-    return ChannelCore.received(core.receive(Long.MAX_VALUE, CancelScope.enter(ctx)), ctx);
-  }
-
-  @Override
-  public Received<E> receive(Duration timeout) throws InterruptedException {
-    return ChannelCore.received(core.receive(Waiter.deadlineAfter(timeout), null));
-  }
-
-  @Override
-  public Received<E> tryReceive() {
-    try {
-      return ChannelCore.received(core.receive(0, null));
-    } catch (InterruptedException impossible) { // a non-blocking receive never waits
       throw new AssertionError(impossible);
     }
   }
@@ -168,16 +130,6 @@ public final class Channel<E> implements SendChannel<E>, ReceiveChannel<E> {
   @Override
   public int capacity() {
     return core.capacity();
-  }
-
-  /**
-   * Returns an iterator that receives until the channel is closed and drained: Go's {@code for v
-   * := range ch}. {@code hasNext()} blocks; if interrupted it throws {@link
-   * UncheckedInterruptedException} with the interrupt flag set.
-   */
-  @Override
-  public Iterator<E> iterator() {
-    return new ChannelIterator<>(this);
   }
 
   @Override

@@ -17,9 +17,13 @@ import java.time.Duration;
  * <p>Memory consistency effects: a send happens-before the corresponding receive completes;
  * closing a channel happens-before a receive that returns because the channel is closed.
  *
+ * <p>Sealed: the implementations are {@link Channel} and the receive-only views that a context's
+ * {@code done()} and a timer's {@code c()} return, so that {@link Select} can wait on any of them.
+ * Go's {@code <-chan E} is likewise a type of the language, not an interface to implement.
+ *
  * @param <E> the element type; elements are never null
  */
-public interface ReceiveChannel<E> extends Iterable<E> {
+public sealed interface ReceiveChannel<E> extends Iterable<E> permits Channel, ReceiveOnlyChannel {
 
   /**
    * Receives a value, blocking until one is available. Go: {@code v := <-ch}.

@@ -2,6 +2,7 @@ package dev.runnel;
 
 import dev.runnel.context.Context;
 import dev.runnel.internal.CancelScope;
+import dev.runnel.internal.SelectCore;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
 
@@ -49,7 +50,9 @@ import java.time.Duration;
  * }
  * }
  */
-public final class Select extends SelectCore {
+public final class Select {
+
+  private final SelectCore core = new SelectCore(this);
 
   private Select() {}
 
@@ -109,7 +112,7 @@ public final class Select extends SelectCore {
    * @return this select
    */
   public <E> Select onReceive(ReceiveChannel<E> ch, ReceiveBody<? super E> body) {
-    addCase(ch, null, RECEIVE, body);
+    core.addCase(ReceiveSide.coreOf(ch), null, SelectCore.RECEIVE, body);
     return this;
   }
 
@@ -123,7 +126,7 @@ public final class Select extends SelectCore {
    * @return this select
    */
   public <E> Select onReceiveOk(ReceiveChannel<E> ch, ReceiveBody<? super Received<E>> body) {
-    addCase(ch, null, RECEIVE_OK, body);
+    core.addCase(ReceiveSide.coreOf(ch), null, SelectCore.RECEIVE_OK, body);
     return this;
   }
 
@@ -141,7 +144,7 @@ public final class Select extends SelectCore {
     if (value == null) {
       throw new NullPointerException("channel elements must not be null");
     }
-    addCase(ch, value, SEND, body);
+    core.addCase(ReceiveSide.coreOf(ch), value, SelectCore.SEND, body);
     return this;
   }
 
@@ -153,7 +156,7 @@ public final class Select extends SelectCore {
    * @throws IllegalStateException if this select already has one
    */
   public Select otherwise(Body body) {
-    setDefault(body);
+    core.setDefault(body);
     return this;
   }
 
@@ -165,7 +168,7 @@ public final class Select extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public void run() throws InterruptedException {
-    dispatch(choose(Long.MAX_VALUE, null));
+    dispatch(core.choose(Long.MAX_VALUE, null));
   }
 
   /**
@@ -181,8 +184,8 @@ public final class Select extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public void run(Context ctx) throws InterruptedException {
-    int i = choose(Long.MAX_VALUE, CancelScope.enter(ctx));
-    if (i == CANCELLED) {
+    int i = core.choose(Long.MAX_VALUE, CancelScope.enter(ctx));
+    if (i == SelectCore.CANCELLED) {
       throw CancelScope.cancelled(ctx);
     }
     dispatch(i);
@@ -198,8 +201,8 @@ public final class Select extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public boolean run(Duration timeout) throws InterruptedException {
-    int i = choose(Waiter.deadlineAfter(timeout), null);
-    if (i == TIMED_OUT) {
+    int i = core.choose(Waiter.deadlineAfter(timeout), null);
+    if (i == SelectCore.TIMED_OUT) {
       return false;
     }
     dispatch(i);
@@ -209,20 +212,23 @@ public final class Select extends SelectCore {
   @SuppressWarnings("unchecked")
   private void dispatch(int i) {
     try {
-      if (i == DEFAULT) {
-        ((Body) defaultBody()).run();
+      if (i == SelectCore.DEFAULT) {
+        ((Body) core.defaultBody()).run();
         return;
       }
-      Object r = takeReceived();
-      switch (kind(i)) {
-        case RECEIVE -> ((ReceiveBody<Object>) body(i)).accept(r == WaitNode.CLOSED ? null : r);
-        case RECEIVE_OK ->
-            ((ReceiveBody<Received<Object>>) body(i))
-                .accept(r == WaitNode.CLOSED ? Received.closed() : new Received<>(r, true));
-        default -> ((Body) body(i)).run();
+      switch (core.kind(i)) {
+        case SelectCore.RECEIVE -> ((ReceiveBody<Object>) core.body(i)).accept(core.takeValue());
+        case SelectCore.RECEIVE_OK ->
+            ((ReceiveBody<Received<Object>>) core.body(i)).accept(core.takeReceivedOk());
+        default -> ((Body) core.body(i)).run();
       }
     } catch (Exception e) {
-      throw rethrow(e);
+      throw SelectCore.rethrow(e);
     }
+  }
+
+  @Override
+  public String toString() {
+    return core.toString();
   }
 }

@@ -2,6 +2,7 @@ package dev.runnel;
 
 import dev.runnel.context.Context;
 import dev.runnel.internal.CancelScope;
+import dev.runnel.internal.SelectCore;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -28,7 +29,9 @@ import java.util.concurrent.Callable;
  *
  * @param <R> the type of value the cases yield
  */
-public final class SelectExpression<R> extends SelectCore {
+public final class SelectExpression<R> {
+
+  private final SelectCore core = new SelectCore(this);
 
   SelectExpression() {}
 
@@ -61,7 +64,7 @@ public final class SelectExpression<R> extends SelectCore {
    */
   public <E> SelectExpression<R> onReceive(
       ReceiveChannel<E> ch, ReceiveBody<? super E, ? extends R> body) {
-    addCase(ch, null, RECEIVE, body);
+    core.addCase(ReceiveSide.coreOf(ch), null, SelectCore.RECEIVE, body);
     return this;
   }
 
@@ -76,7 +79,7 @@ public final class SelectExpression<R> extends SelectCore {
    */
   public <E> SelectExpression<R> onReceiveOk(
       ReceiveChannel<E> ch, ReceiveBody<? super Received<E>, ? extends R> body) {
-    addCase(ch, null, RECEIVE_OK, body);
+    core.addCase(ReceiveSide.coreOf(ch), null, SelectCore.RECEIVE_OK, body);
     return this;
   }
 
@@ -94,7 +97,7 @@ public final class SelectExpression<R> extends SelectCore {
     if (value == null) {
       throw new NullPointerException("channel elements must not be null");
     }
-    addCase(ch, value, SEND, body);
+    core.addCase(ReceiveSide.coreOf(ch), value, SelectCore.SEND, body);
     return this;
   }
 
@@ -106,7 +109,7 @@ public final class SelectExpression<R> extends SelectCore {
    * @throws IllegalStateException if this select already has one
    */
   public SelectExpression<R> otherwise(Callable<? extends R> body) {
-    setDefault(body);
+    core.setDefault(body);
     return this;
   }
 
@@ -119,7 +122,7 @@ public final class SelectExpression<R> extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public R run() throws InterruptedException {
-    return evaluate(choose(Long.MAX_VALUE, null));
+    return evaluate(core.choose(Long.MAX_VALUE, null));
   }
 
   /**
@@ -135,8 +138,8 @@ public final class SelectExpression<R> extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public R run(Context ctx) throws InterruptedException {
-    int i = choose(Long.MAX_VALUE, CancelScope.enter(ctx));
-    if (i == CANCELLED) {
+    int i = core.choose(Long.MAX_VALUE, CancelScope.enter(ctx));
+    if (i == SelectCore.CANCELLED) {
       throw CancelScope.cancelled(ctx);
     }
     return evaluate(i);
@@ -152,27 +155,31 @@ public final class SelectExpression<R> extends SelectCore {
    * @throws ChannelClosedException if a send case on a closed channel was chosen
    */
   public R run(Duration timeout, R ifTimedOut) throws InterruptedException {
-    int i = choose(Waiter.deadlineAfter(timeout), null);
-    return i == TIMED_OUT ? ifTimedOut : evaluate(i);
+    int i = core.choose(Waiter.deadlineAfter(timeout), null);
+    return i == SelectCore.TIMED_OUT ? ifTimedOut : evaluate(i);
   }
 
   @SuppressWarnings("unchecked")
   private R evaluate(int i) {
     try {
-      if (i == DEFAULT) {
-        return ((Callable<? extends R>) defaultBody()).call();
+      if (i == SelectCore.DEFAULT) {
+        return ((Callable<? extends R>) core.defaultBody()).call();
       }
-      Object r = takeReceived();
-      return switch (kind(i)) {
-        case RECEIVE ->
-            ((ReceiveBody<Object, ? extends R>) body(i)).apply(r == WaitNode.CLOSED ? null : r);
-        case RECEIVE_OK ->
-            ((ReceiveBody<Received<Object>, ? extends R>) body(i))
-                .apply(r == WaitNode.CLOSED ? Received.closed() : new Received<>(r, true));
-        default -> ((Callable<? extends R>) body(i)).call();
+      return switch (core.kind(i)) {
+        case SelectCore.RECEIVE ->
+            ((ReceiveBody<Object, ? extends R>) core.body(i)).apply(core.takeValue());
+        case SelectCore.RECEIVE_OK ->
+            ((ReceiveBody<Received<Object>, ? extends R>) core.body(i))
+                .apply(core.takeReceivedOk());
+        default -> ((Callable<? extends R>) core.body(i)).call();
       };
     } catch (Exception e) {
-      throw rethrow(e);
+      throw SelectCore.rethrow(e);
     }
+  }
+
+  @Override
+  public String toString() {
+    return core.toString();
   }
 }

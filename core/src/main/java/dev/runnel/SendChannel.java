@@ -16,9 +16,12 @@ import java.time.Duration;
  * <p>Memory consistency effects: actions in a goroutine before a send happen-before the
  * corresponding receive completes in another goroutine.
  *
+ * <p>Sealed: {@link Channel} is the one implementation, so that {@link Select} can wait on any
+ * send channel.
+ *
  * @param <E> the element type; elements are never null
  */
-public interface SendChannel<E> {
+public sealed interface SendChannel<E> permits Channel {
 
   /**
    * Sends {@code e}, blocking until a receiver takes it (unbuffered channel) or the buffer has

@@ -60,12 +60,6 @@ final class TestSupport {
   }
 
   private static int queued(Channel<?> ch, boolean senders) {
-    ChannelCore core = ch.core;
-    core.lock();
-    try {
-      return core.queuedLocked(senders);
-    } finally {
-      core.unlock();
-    }
+    return ch.core.queued(senders);
   }
 }

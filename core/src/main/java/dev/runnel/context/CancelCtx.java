@@ -6,6 +6,7 @@ import dev.runnel.ReceiveChannel;
 import dev.runnel.Select;
 import dev.runnel.internal.Access;
 import dev.runnel.internal.CancelScope;
+import dev.runnel.internal.ShortLock;
 import dev.runnel.internal.TimeSource;
 import dev.runnel.internal.TimerTask;
 import dev.runnel.internal.Waiter;
@@ -24,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * Implementation notes
  *
- * State, guarded by this node's lock: children (a ContextNode list), doneChannel, cause, timer,
+ * State, guarded by this context's lock: children (a ContextNode list), doneChannel, cause, timer,
  * settling. err, cancelling and done are volatile so that err() and a done() already made are
  * lock-free reads.
  *
@@ -69,6 +70,8 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
   /** The done() of every context cancelled before anyone asked for its done(). */
   private static final ReceiveChannel<Object> CLOSED = closedChannel();
 
+  /** Guards the children list, err, cause and the lazily made done channel. */
+  private final ShortLock lock = new ShortLock();
   private final Context parent;
   /** This context's deadline: its own, or the parent's; null for none. */
   private final Instant deadline;
@@ -100,7 +103,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
   private static ReceiveChannel<Object> closedChannel() {
     Channel<Object> c = Channel.make();
     c.close();
-    return Access.channels().receiveOnly(c);
+    return Access.receiveOnly(c);
   }
 
   // ---------------------------------------------------------------- construction
@@ -178,7 +181,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
             cancel(true, new DeadlineExceededException(), deadlineCause);
           }
         };
-    lock();
+    lock.lock();
     try {
       if (err != null) {
         return;
@@ -187,7 +190,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
       timerSource = time;
       time.queue().schedule(t, now + saturatedNanos(left));
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
@@ -201,7 +204,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
   void add(ContextNode node) {
     CancellationException e;
     Throwable c;
-    lock();
+    lock.lock();
     try {
       e = err;
       if (e == null) {
@@ -215,14 +218,14 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
       }
       c = cause;
     } finally {
-      unlock();
+      lock.unlock();
     }
     node.parentCancelled(e, c, null); // a node being added has no children of its own yet
   }
 
   /** Removes {@code node} if it is still one of the children. */
   void remove(ContextNode node) {
-    lock();
+    lock.lock();
     try {
       if (node.owner != this) {
         return;
@@ -240,7 +243,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
       }
       node.prev = node.next = null;
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
@@ -275,7 +278,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
     Throwable c = cause == null ? e : cause;
     CountDownLatch settled;
     ContextNode kids;
-    lock();
+    lock.lock();
     try {
       if (err != null) {
         settled = settling;
@@ -285,7 +288,7 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
         settled = kids == null ? null : (settling = new CountDownLatch(1));
       }
     } finally {
-      unlock();
+      lock.unlock();
     }
     if (kids == this) { // cancelled already, perhaps still reaching the descendants
       return settled;
@@ -346,11 +349,11 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
 
   @Override
   ContextNode parentCancelled(CancellationException e, Throwable c, CountDownLatch settled) {
-    lock();
+    lock.lock();
     try {
       return err != null ? null : cancelLocked(e, c, settled);
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
@@ -396,17 +399,17 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
     if (d != null) {
       return d;
     }
-    lock();
+    lock.lock();
     try {
       d = done;
       if (d == null) {
         doneChannel = Channel.make();
-        d = Access.channels().receiveOnly(doneChannel);
+        d = Access.receiveOnly(doneChannel);
         done = d;
       }
       return d;
     } finally {
-      unlock();
+      lock.unlock();
     }
   }
 
@@ -414,11 +417,11 @@ final class CancelCtx extends ContextNode implements CancelContext, CancelScope,
   public CancellationException err() {
     CancellationException e = err;
     if (e == null && cancelling != null) { // done may be closed already: wait for the canceller
-      lock();
+      lock.lock();
       try {
         e = err;
       } finally {
-        unlock();
+        lock.unlock();
       }
     }
     return e;

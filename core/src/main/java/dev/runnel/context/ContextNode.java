@@ -1,6 +1,5 @@
 package dev.runnel.context;
 
-import dev.runnel.internal.ShortLock;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * owner is cancelled; once cleared it is never set again, so a node that reads it non-null
  * re-checks it under the owner's lock.
  */
-abstract class ContextNode extends ShortLock {
+abstract class ContextNode {
 
   ContextNode prev;
   ContextNode next;

@@ -12,36 +12,47 @@ import java.util.function.Function;
  */
 public final class Access {
 
-  /** What {@code dev.runnel.time} and {@code dev.runnel.context} need from channels. */
+  /** What the machinery needs from {@code dev.runnel}: the receive-only views it makes. */
   public interface Channels {
     /**
-     * A view of {@code channel} that can only receive (Go's {@code <-chan E}); {@code Select}
+     * A view of a channel's core that can only receive (Go's {@code <-chan E}); {@code Select}
      * accepts it.
      *
      * @param <E> the element type
-     * @param channel the channel
+     * @param core the channel's core; {@link ChannelCore#nil()} for Go's nil channel
+     * @param synchronous whether it reports length and capacity 0 (a timer's channel)
      * @return the view
      */
-    <E> ReceiveChannel<E> receiveOnly(Channel<E> channel);
+    <E> ReceiveChannel<E> view(ChannelCore core, boolean synchronous);
 
     /**
-     * A channel that is never ready (Go's nil channel): receive blocks until interrupted or
-     * cancelled, and a select treats it as a nil case.
+     * The core of a channel made by {@code Channel.make}.
+     *
+     * @param channel the channel
+     * @return its core
+     */
+    ChannelCore core(Channel<?> channel);
+
+    /**
+     * Go's nil channel as a receive-only view: never ready; receive blocks until interrupted or
+     * cancelled, and a select treats it as a nil case. One shared instance.
      *
      * @param <E> the element type
      * @return the nil channel
      */
     <E> ReceiveChannel<E> nil();
+  }
 
-    /**
-     * A timer whose channel reports capacity 0 and is armed lazily while receivers wait.
-     *
-     * @param time the clock
-     * @param when first firing, on {@code time.nanoTime()}
-     * @param period nanoseconds between firings, or 0 for a one-shot timer
-     * @return the armed timer
-     */
-    TimerHandle newChannelTimer(TimeSource time, long when, long period);
+  /**
+   * A receive-only view of {@code channel}.
+   *
+   * @param <E> the element type
+   * @param channel the channel
+   * @return the view
+   */
+  public static <E> ReceiveChannel<E> receiveOnly(Channel<E> channel) {
+    Channels c = channels();
+    return c.view(c.core(channel), false);
   }
 
   private static volatile Channels channels;

@@ -19,13 +19,13 @@ import java.util.function.BooleanSupplier;
  * ({@link #lock()} and {@link #grantLocked()}, or {@link #release(int, Runnable)}), and the {@code
  * onCancel} hook runs under this lock when a waiter leaves without a permit.
  */
-public final class Sema extends ShortLock {
+public final class Sema {
 
   /*
    * Implementation notes.
    *
-   * This object is its own ShortLock; the lock guards the queue, permits and the links of every
-   * node. Critical sections are a few field writes; no user code and no park runs under it.
+   * One ShortLock, held by composition (a Sema is not a lock: its acquire and release are the
+   * semaphore's), guards the queue, permits and the links of every node. Critical sections are a few field writes; no user code and no park runs under it.
    *
    * Nodes are queued FIFO (or at the head for a lifo acquire, Go's re-queued mutex waiter). A node
    * is completed (Waiter.tryComplete) only under the lock and only while linked; it is unlinked in
@@ -60,7 +60,8 @@ public final class Sema extends ShortLock {
   private final Object owner;
   private final BooleanSupplier onCancel;
 
-  private final WaitQueue<Node> queue = new WaitQueue<>();
+  private final ShortLock lock = new ShortLock();
+  private final WaitQueue<SemaWait> queue = new WaitQueue<>();
   private int permits;
 
   /**
@@ -76,6 +77,28 @@ public final class Sema extends ShortLock {
     this.reason = reason;
     this.owner = owner;
     this.onCancel = onCancel;
+  }
+
+  /**
+   * Takes this queue's lock: for an owner that pairs its count change with {@link #grantLocked}.
+   */
+  public void lock() {
+    lock.lock();
+  }
+
+  /** Releases this queue's lock. */
+  public void unlock() {
+    lock.unlock();
+  }
+
+  /** The wait reason its waiters report. */
+  WaitReason reason() {
+    return reason;
+  }
+
+  /** What its waiters wait on. */
+  Object owner() {
+    return owner;
   }
 
   // ---------------------------------------------------------------- semaphore
@@ -105,7 +128,7 @@ public final class Sema extends ShortLock {
    *     after {@code onCancel} ran
    */
   public Object acquire(boolean lifo, long deadline, boolean interruptible, CancelScope scope) {
-    Node node;
+    SemaWait node;
     lock();
     try {
       if (permits > 0) {
@@ -120,7 +143,7 @@ public final class Sema extends ShortLock {
     if (r == GRANTED) {
       return r;
     }
-    Node promised = cleanupAfterCancel(node);
+    SemaWait promised = cleanupAfterCancel(node);
     if (promised == null) {
       return r;
     }
@@ -158,7 +181,7 @@ public final class Sema extends ShortLock {
    *     permit is given and the exception propagates
    */
   public void release(int n, Runnable update) {
-    Node woken;
+    SemaWait woken;
     lock();
     try {
       if (update != null) {
@@ -178,7 +201,7 @@ public final class Sema extends ShortLock {
    * @return the waiter to {@link Waiter#wake()} after unlocking, or null
    */
   public Waiter grantLocked() {
-    Node n = completeFirstLocked();
+    SemaWait n = completeFirstLocked();
     if (n == null) {
       permits++;
     }
@@ -201,7 +224,7 @@ public final class Sema extends ShortLock {
    *
    * @return the node to pass to {@link #await}
    */
-  public Node enqueue() {
+  public SemaWait enqueue() {
     lock();
     try {
       return link(false);
@@ -221,7 +244,7 @@ public final class Sema extends ShortLock {
    *     Waiter#CONTEXT_DONE}; a node
    *     that gave up is no longer queued and no signal was spent on it
    */
-  public Object await(Node node, long deadline, boolean interruptible, CancelScope scope) {
+  public Object await(SemaWait node, long deadline, boolean interruptible, CancelScope scope) {
     Object r = node.await(deadline, interruptible, scope);
     if (r == BROADCAST) {
       return GRANTED;
@@ -245,7 +268,7 @@ public final class Sema extends ShortLock {
    *
    * @param node what {@link #enqueue} returned, on this goroutine, not yet awaited
    */
-  public void withdraw(Node node) {
+  public void withdraw(SemaWait node) {
     Waiter passOn = null;
     lock();
     try {
@@ -280,7 +303,7 @@ public final class Sema extends ShortLock {
 
   /** Wakes every waiter queued now. */
   public void broadcast() {
-    Node woken;
+    SemaWait woken;
     lock();
     try {
       woken = completeLocked(Integer.MAX_VALUE, BROADCAST);
@@ -295,10 +318,10 @@ public final class Sema extends ShortLock {
    * them as a private list linked through {@code next}, last completed first (they are off the
    * queue), to wake after unlocking.
    */
-  private Node completeLocked(int max, Object token) {
-    Node woken = null;
+  private SemaWait completeLocked(int max, Object token) {
+    SemaWait woken = null;
     for (int i = 0; i < max; i++) {
-      Node w = completeFirstLocked(token);
+      SemaWait w = completeFirstLocked(token);
       if (w == null) {
         break;
       }
@@ -309,18 +332,18 @@ public final class Sema extends ShortLock {
 
   // ---------------------------------------------------------------- queue
 
-  private Node link(boolean lifo) {
-    Node n = new Node(this);
+  private SemaWait link(boolean lifo) {
+    SemaWait n = new SemaWait(this);
     queue.add(n, lifo);
     return n;
   }
 
-  private Node completeFirstLocked() {
+  private SemaWait completeFirstLocked() {
     return completeFirstLocked(GRANTED);
   }
 
-  private Node completeFirstLocked(Object token) {
-    for (Node n; (n = queue.first()) != null; ) {
+  private SemaWait completeFirstLocked(Object token) {
+    for (SemaWait n; (n = queue.first()) != null; ) {
       queue.remove(n);
       if (n.tryComplete(token)) {
         return n;
@@ -333,7 +356,7 @@ public final class Sema extends ShortLock {
    * After the node's owner cancelled it: null if it left; {@code node} if it took a spare permit;
    * a new node at the head if a permit is promised to it.
    */
-  private Node cleanupAfterCancel(Node node) {
+  private SemaWait cleanupAfterCancel(SemaWait node) {
     lock();
     try {
       queue.remove(node);
@@ -347,25 +370,6 @@ public final class Sema extends ShortLock {
       return link(true);
     } finally {
       unlock();
-    }
-  }
-
-  /** One queued goroutine. */
-  public static final class Node extends WaitQueue.Node {
-    private final Sema sema;
-
-    Node(Sema sema) {
-      this.sema = sema;
-    }
-
-    @Override
-    public WaitReason reason() {
-      return sema.reason;
-    }
-
-    @Override
-    public Object waitingOn() {
-      return sema.owner;
     }
   }
 }

@@ -4,19 +4,21 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * A lock for critical sections of a few dozen instructions that never block or run user code:
- * the lock of a channel and of a {@link Sema}. Subclasses are the object the lock guards, so a
- * guarded structure and its lock are one object.
+ * the lock of a channel, of a {@link Sema}, of a cancellable context. A structure that is nothing
+ * but what its lock guards may extend it, so that the two are one object (a channel's core, the
+ * timer queue); one with operations of its own holds it (a {@link Sema}, whose acquire and
+ * release are the semaphore's, not the lock's).
  *
  * <p>{@link #lock()} tries a CAS, spins briefly on a multicore machine, then parks in AQS, so a
  * holder descheduled by the OS costs a waiter a park, never an unbounded spin, and a virtual
  * thread never pins its carrier. The AQS state word is the lock: 0 free, 1 held.
  */
-public abstract class ShortLock extends AbstractQueuedSynchronizer {
+public class ShortLock extends AbstractQueuedSynchronizer {
 
   private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 16 : 0;
 
   /** Creates an unlocked lock. */
-  protected ShortLock() {}
+  public ShortLock() {}
 
   /** Takes the lock. */
   public final void lock() {

@@ -3,6 +3,7 @@ package dev.runnel.sync;
 import dev.runnel.context.Context;
 import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.Sema;
+import dev.runnel.internal.SemaWait;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
@@ -148,7 +149,7 @@ public final class Cond {
     if (Thread.interrupted()) {
       return Waiter.INTERRUPTED;
     }
-    Sema.Node node = waiters.enqueue();
+    SemaWait node = waiters.enqueue();
     try {
       locker.unlock();
     } catch (Throwable misuse) { // not held, or the locker failed: as if await was never called

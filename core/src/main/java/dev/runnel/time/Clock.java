@@ -5,6 +5,7 @@ import dev.runnel.context.Context;
 import dev.runnel.internal.Access;
 import dev.runnel.internal.CancelScope;
 import dev.runnel.internal.TimeSource;
+import dev.runnel.internal.TimerChannel;
 import dev.runnel.internal.WaitReason;
 import dev.runnel.internal.Waiter;
 import java.time.Duration;
@@ -106,7 +107,7 @@ public abstract sealed class Clock permits SystemClock, ManualClock {
    * @return the running timer
    */
   public Timer newTimer(Duration d) {
-    return new Timer(this, Access.channels().newChannelTimer(time, whenAfter(d), 0));
+    return new Timer(this, new TimerChannel(time, whenAfter(d), 0));
   }
 
   /**
@@ -117,7 +118,7 @@ public abstract sealed class Clock permits SystemClock, ManualClock {
    * @return the timer's channel
    */
   public ReceiveChannel<Instant> after(Duration d) {
-    return Access.channels().newChannelTimer(time, whenAfter(d), 0).channel();
+    return new TimerChannel(time, whenAfter(d), 0).channel();
   }
 
   /**
@@ -147,7 +148,7 @@ public abstract sealed class Clock permits SystemClock, ManualClock {
    */
   public Ticker newTicker(Duration d) {
     long period = positive(d, "non-positive interval for NewTicker", "newTicker");
-    return new Ticker(this, Access.channels().newChannelTimer(time, whenAfter(d), period));
+    return new Ticker(this, new TimerChannel(time, whenAfter(d), period));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.runnel.context;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.runnel.Received;
+import dev.runnel.internal.ShortLock;
 import dev.runnel.testkit.Threads;
 import java.lang.reflect.Field;
 import java.util.function.BooleanSupplier;
@@ -11,11 +12,14 @@ import java.util.function.BooleanSupplier;
 final class ContextProbe {
 
   private static final Field CHILDREN;
+  private static final Field LOCK;
 
   static {
     try {
       CHILDREN = CancelCtx.class.getDeclaredField("children");
       CHILDREN.setAccessible(true);
+      LOCK = CancelCtx.class.getDeclaredField("lock");
+      LOCK.setAccessible(true);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -39,7 +43,13 @@ final class ContextProbe {
   static int childCount(Context ctx) {
     CancelCtx c = (CancelCtx) ctx;
     ContextNode n;
-    c.lock();
+    ShortLock lock;
+    try {
+      lock = (ShortLock) LOCK.get(c);
+    } catch (IllegalAccessException e) {
+      throw new AssertionError(e);
+    }
+    lock.lock();
     try {
       n = (ContextNode) CHILDREN.get(c);
       int count = 0;
@@ -50,7 +60,7 @@ final class ContextProbe {
     } catch (IllegalAccessException e) {
       throw new AssertionError(e);
     } finally {
-      c.unlock();
+      lock.unlock();
     }
   }
 

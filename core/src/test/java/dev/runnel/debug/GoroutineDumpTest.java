@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class GoroutineDumpTest {
 
-  private static final String CHANNEL_CORE = "dev.runnel.ChannelCore.";
+  private static final String CHANNEL_CORE = "dev.runnel.internal.ChannelCore.";
 
   @AfterEach
   void clearInterrupt() {
@@ -434,7 +434,7 @@ class GoroutineDumpTest {
   @Test
   void aGoroutineOnAChannelsInternalLockIsNotWaiting() throws Exception {
     Channel<Integer> ch = Channel.make(1);
-    Field coreField = Channel.class.getDeclaredField("core");
+    Field coreField = Class.forName("dev.runnel.ReceiveSide").getDeclaredField("core");
     coreField.setAccessible(true);
     ShortLock lock = (ShortLock) coreField.get(ch);
     lock.lock();

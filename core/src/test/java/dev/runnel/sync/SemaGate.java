@@ -15,9 +15,18 @@ import java.util.concurrent.locks.LockSupport;
 final class SemaGate implements AutoCloseable {
 
   private final Sema sema;
+  /** The Sema's internal lock: what a goroutine stopped at the gate is parked on. */
+  private final Object lock;
 
   private SemaGate(Sema sema) {
     this.sema = sema;
+    try {
+      Field f = Sema.class.getDeclaredField("lock");
+      f.setAccessible(true);
+      this.lock = f.get(sema);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
     sema.lock();
   }
 
@@ -38,7 +47,7 @@ final class SemaGate implements AutoCloseable {
 
   /** Waits until {@code t} is parked waiting for this gate (the Sema's internal lock). */
   void awaitStopped(Thread t) {
-    Threads.eventually(t + " stopped at the gate", () -> LockSupport.getBlocker(t) == sema);
+    Threads.eventually(t + " stopped at the gate", () -> LockSupport.getBlocker(t) == lock);
   }
 
   /** Opens the gate. */

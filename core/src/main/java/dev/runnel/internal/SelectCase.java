@@ -1,15 +1,12 @@
-package dev.runnel;
-
-import dev.runnel.internal.WaitReason;
-import dev.runnel.internal.Waiter;
+package dev.runnel.internal;
 
 /** One case of a blocked select: a wait node that completes the select's shared waiter. */
-final class SelectNode extends WaitNode {
+final class SelectCase extends ChannelWait {
 
-  private final Waiter waiter;
+  private final SelectWait waiter;
   private final int caseIndex;
 
-  SelectNode(Waiter waiter, ChannelCore channel, int caseIndex, Object item) {
+  SelectCase(SelectWait waiter, ChannelCore channel, int caseIndex, Object item) {
     super(channel, item);
     this.waiter = waiter;
     this.caseIndex = caseIndex;

@@ -1,5 +1,6 @@
-package dev.runnel;
+package dev.runnel.internal;
 
+import dev.runnel.UncheckedInterruptedException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -8,12 +9,17 @@ import java.util.NoSuchElementException;
  * hasNext()} blocks; if interrupted it throws {@link UncheckedInterruptedException} with the
  * interrupt flag set.
  */
-final class ChannelIterator<E> implements Iterator<E> {
+public final class ChannelIterator<E> implements Iterator<E> {
 
-  private final ReceiveChannel<E> channel;
+  private final ChannelCore channel;
   private E next;
 
-  ChannelIterator(ReceiveChannel<E> channel) {
+  /**
+   * An iterator over what a channel receives.
+   *
+   * @param channel the channel's core
+   */
+  public ChannelIterator(ChannelCore channel) {
     this.channel = channel;
   }
 
@@ -21,7 +27,7 @@ final class ChannelIterator<E> implements Iterator<E> {
   public boolean hasNext() {
     if (next == null) {
       try {
-        next = channel.receive();
+        next = channel.receiveValue(null);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UncheckedInterruptedException(e);

@@ -1,16 +1,14 @@
-package dev.runnel;
+package dev.runnel.internal;
 
-import dev.runnel.internal.CancelScope;
-import dev.runnel.internal.HandOffProbe;
-import dev.runnel.internal.WaitReason;
-import dev.runnel.internal.Waiter;
+import dev.runnel.ChannelClosedException;
+import dev.runnel.Received;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The select algorithm behind {@link Select} and {@link SelectExpression}: Go's {@code selectgo}
- * on Runnel's {@link Waiter}.
+ * The select algorithm behind {@code Select} and {@code SelectExpression}, which each hold one and
+ * run the chosen case's body: Go's {@code selectgo} on Runnel's {@link Waiter}.
  *
  * <pre>
  * Implementation notes
@@ -31,17 +29,21 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * A builder is used by one goroutine at a time; {@code choose} may be called repeatedly.
  */
-abstract class SelectCore {
+public final class SelectCore {
 
   /** {@link #choose} result: the default case was taken. */
-  static final int DEFAULT = -1;
+  public static final int DEFAULT = -1;
   /** {@link #choose} result: the deadline passed with nothing ready. */
-  static final int TIMED_OUT = -2;
+  public static final int TIMED_OUT = -2;
   /** {@link #choose} result: the context's scope was cancelled with nothing ready. */
-  static final int CANCELLED = -3;
+  public static final int CANCELLED = -3;
 
-  /** Case kinds: how the subclass passes the outcome to the case's body. */
-  static final byte RECEIVE = 0, RECEIVE_OK = 1, SEND = 2;
+  /** Case kind: a receive whose body takes the value. */
+  public static final byte RECEIVE = 0;
+  /** Case kind: a receive whose body takes a {@code Received}. */
+  public static final byte RECEIVE_OK = 1;
+  /** Case kind: a send. */
+  public static final byte SEND = 2;
 
   private ChannelCore[] channels = new ChannelCore[2]; // null: Go's nil channel
   private Object[] sendValues = new Object[2]; // non-null exactly for send cases
@@ -54,20 +56,41 @@ abstract class SelectCore {
   private int[] pollOrder;
   /** Adaptive spin-then-yield before parking, per builder (select-in-a-loop reuses it). */
   private HandOffProbe probe;
-  /** What the chosen receive case received: an element or {@link WaitNode#CLOSED}. */
+  /** What the chosen receive case received: an element or {@link ChannelCore#CLOSED}. */
   private Object received;
 
-  final void addCase(Object channel, Object sendValue, byte kind, Object body) {
+  /** What users hold (the Select), for dumps. */
+  private final Object owner;
+
+  /**
+   * An empty select.
+   *
+   * @param owner what users hold, which a goroutine dump names as what a blocked select waits on
+   */
+  public SelectCore(Object owner) {
+    this.owner = owner;
+  }
+
+  /**
+   * What users hold.
+   *
+   * @return the owner given at construction
+   */
+  Object owner() {
+    return owner;
+  }
+
+  /**
+   * Adds a case.
+   *
+   * @param channel the channel's core; null or the nil core for Go's nil channel, never ready
+   * @param sendValue the value of a send case, null for a receive
+   * @param kind {@link #RECEIVE}, {@link #RECEIVE_OK} or {@link #SEND}
+   * @param body the case's body, kept for the caller
+   */
+  public void addCase(ChannelCore channel, Object sendValue, byte kind, Object body) {
     Objects.requireNonNull(body, "body");
-    ChannelCore core = null;
-    if (channel instanceof Channel<?> c) {
-      core = c.core;
-    } else if (channel instanceof ReceiveOnlyChannel<?> v) {
-      core = v.core; // null for the nil channel
-    } else if (channel != null) {
-      throw new IllegalArgumentException(
-          "select works on channels made by Channel.make, not " + channel.getClass().getName());
-    }
+    ChannelCore core = channel == null || channel.isNil() ? null : channel;
     if (size == channels.length) {
       int n = size * 2;
       channels = Arrays.copyOf(channels, n);
@@ -83,39 +106,86 @@ abstract class SelectCore {
     lockSet = null;
   }
 
-  final void setDefault(Object body) {
+  /**
+   * Sets the default case.
+   *
+   * @param body its body, kept for the caller
+   * @throws IllegalStateException {@code "select: multiple defaults"}
+   */
+  public void setDefault(Object body) {
     if (defaultBody != null) {
       throw new IllegalStateException("select: multiple defaults");
     }
     defaultBody = Objects.requireNonNull(body, "body");
   }
 
-  final Object defaultBody() {
+  /**
+   * The default case's body.
+   *
+   * @return what {@link #setDefault} was given
+   */
+  public Object defaultBody() {
     return defaultBody;
   }
 
-  final Object body(int i) {
+  /**
+   * A case's body.
+   *
+   * @param i the case index
+   * @return what {@link #addCase} was given
+   */
+  public Object body(int i) {
     return bodies[i];
   }
 
-  final byte kind(int i) {
+  /**
+   * A case's kind.
+   *
+   * @param i the case index
+   * @return {@link #RECEIVE}, {@link #RECEIVE_OK} or {@link #SEND}
+   */
+  public byte kind(int i) {
     return kinds[i];
   }
 
-  /** Returns and forgets what the last {@link #choose} received. */
-  final Object takeReceived() {
+  /**
+   * Returns and forgets what the last {@link #choose} received, for a {@link #RECEIVE} case.
+   *
+   * @param <E> the element type
+   * @return the element, or null if the channel was closed
+   */
+  @SuppressWarnings("unchecked")
+  public <E> E takeValue() {
     Object r = received;
     received = null;
-    return r;
+    return r == ChannelCore.CLOSED ? null : (E) r;
   }
 
   /**
-   * Performs one communication: the index of the case that communicated, {@link #DEFAULT}, or
-   * {@link #TIMED_OUT} when {@code deadline} (nanoTime; 0 for "never block", {@code
-   * Long.MAX_VALUE} for none) passed first, or {@link #CANCELLED} when {@code scope} (a
-   * context's, or null) was cancelled first.
+   * Returns and forgets what the last {@link #choose} received, for a {@link #RECEIVE_OK} case.
+   *
+   * @param <E> the element type
+   * @return the element with {@code ok == true}, or {@link Received#closed()}
    */
-  final int choose(long deadline, CancelScope scope) throws InterruptedException {
+  @SuppressWarnings("unchecked")
+  public <E> Received<E> takeReceivedOk() {
+    Object r = received;
+    received = null;
+    return r == ChannelCore.CLOSED ? Received.closed() : new Received<>((E) r, true);
+  }
+
+  /**
+   * Performs one communication.
+   *
+   * @param deadline a {@link System#nanoTime()} deadline; 0 for "never block", {@code
+   *     Long.MAX_VALUE} for none
+   * @param scope a context's scope, or null
+   * @return the index of the case that communicated, {@link #DEFAULT}, {@link #TIMED_OUT} when
+   *     the deadline passed first, or {@link #CANCELLED} when the scope was cancelled first
+   * @throws InterruptedException if interrupted while waiting; then no case communicated
+   * @throws ChannelClosedException if a send case on a closed channel was chosen
+   */
+  public int choose(long deadline, CancelScope scope) throws InterruptedException {
     boolean blocking = defaultBody == null && deadline != 0;
     if (blocking && Thread.interrupted()) {
       throw new InterruptedException();
@@ -135,7 +205,7 @@ abstract class SelectCore {
       boolean done;
       if (v == null) {
         Object r = c.receiveLocked();
-        done = r != ChannelCore.NONE;
+        done = r != Waiter.TIMED_OUT;
         received = r;
       } else {
         int r = c.sendLocked(v);
@@ -146,7 +216,7 @@ abstract class SelectCore {
         done = r == ChannelCore.SENT;
       }
       if (done) {
-        WaitNode w = c.takePendingWake();
+        ChannelWait w = c.takePendingWake();
         unlockAll(locks);
         ChannelCore.wake(w);
         return i;
@@ -166,20 +236,20 @@ abstract class SelectCore {
 
   private int enqueueAndAwait(ChannelCore[] locks, long deadline, CancelScope scope)
       throws InterruptedException {
-    Waiter waiter = Waiter.of(WaitReason.SELECT, this);
-    WaitNode[] nodes = new WaitNode[size];
+    SelectWait waiter = new SelectWait(this, false);
+    ChannelWait[] nodes = new ChannelWait[size];
     for (int i = 0; i < size; i++) {
       ChannelCore c = channels[i];
       if (c != null) {
         Object v = sendValues[i];
-        WaitNode n = new SelectNode(waiter, c, i, v);
+        ChannelWait n = new SelectCase(waiter, c, i, v);
         c.enqueue(n);
         nodes[i] = n;
       }
     }
     unlockAll(locks);
     Object t = probe().await(waiter, deadline, scope);
-    for (WaitNode n : nodes) {
+    for (ChannelWait n : nodes) {
       // linked is only ever cleared once set, so a stale read of false is exact; true rechecks
       if (n != null && n != t && n.linked) {
         n.channel.remove(n);
@@ -194,10 +264,10 @@ abstract class SelectCore {
     if (t == Waiter.CONTEXT_DONE) {
       return CANCELLED;
     }
-    WaitNode won = (WaitNode) t;
+    ChannelWait won = (ChannelWait) t;
     if (!won.isSend) {
       received = won.item;
-    } else if (won.item == WaitNode.CLOSED) {
+    } else if (won.item == ChannelCore.CLOSED) {
       throw new ChannelClosedException("send on closed channel");
     }
     return won.caseIndex();
@@ -205,7 +275,7 @@ abstract class SelectCore {
 
   /** Go's {@code select {}}: blocks until interrupted, or until the deadline or the scope. */
   private int awaitNothing(long deadline, CancelScope scope) throws InterruptedException {
-    Object t = Waiter.of(WaitReason.SELECT_NO_CASES, this).await(deadline, true, scope);
+    Object t = new SelectWait(this, true).await(deadline, true, scope);
     if (t == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
@@ -215,9 +285,14 @@ abstract class SelectCore {
   /**
    * Rethrows what a case body threw, unchanged: a checked exception propagates from {@code run()}
    * although {@code run()} does not declare it, exactly as the body threw it.
+   *
+   * @param <X> inferred as an unchecked type at the call
+   * @param t what the body threw
+   * @return never returns
+   * @throws X always: {@code t}
    */
   @SuppressWarnings("unchecked")
-  static <X extends Throwable> RuntimeException rethrow(Throwable t) throws X {
+  public static <X extends Throwable> RuntimeException rethrow(Throwable t) throws X {
     throw (X) t;
   }
 

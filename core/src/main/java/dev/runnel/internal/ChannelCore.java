@@ -1,18 +1,17 @@
-package dev.runnel;
+package dev.runnel.internal;
 
+import dev.runnel.ChannelClosedException;
+import dev.runnel.Received;
 import dev.runnel.context.Context;
-import dev.runnel.internal.CancelScope;
-import dev.runnel.internal.HandOffProbe;
-import dev.runnel.internal.ShortLock;
-import dev.runnel.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The channel algorithm behind {@link Channel}: Go's runtime design (a short lock per channel, a
- * circular buffer, FIFO queues of blocked senders and receivers) on Runnel's shared {@link
- * Waiter}.
+ * The channel algorithm behind {@code Channel}, the receive-only views and {@code Select}: Go's
+ * runtime design (a short lock per channel, a circular buffer, FIFO queues of blocked senders and
+ * receivers) on Runnel's shared {@link Waiter}. The public types hold one and adapt its results:
+ * the typed entry points below are the only decoding of its outcomes.
  *
  * <pre>
  * Implementation notes
@@ -51,13 +50,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * nobody waits on is garbage. See TimerChannel.
  * </pre>
  */
-final class ChannelCore extends ShortLock {
+public final class ChannelCore extends ShortLock {
 
-  /** A locked primitive's answer "this operation would block". */
-  static final Object NONE = new Object();
+  /**
+   * What a receive gets from a closed, drained channel; installed in a wait node's item by {@code
+   * close}, where a send then throws.
+   */
+  static final Object CLOSED = new Object();
 
-  /** {@link #sendLocked} and {@link #send} results. */
-  static final int SENT = 1, FULL = 0, SEND_CLOSED = -1, SEND_CANCELLED = -2;
+  /** {@link #sendLocked} results. */
+  static final int SENT = 1, FULL = 0, SEND_CLOSED = -1;
 
   /**
    * The largest array the JDK's collections ask of the VM: HotSpot refuses lengths within a few
@@ -76,12 +78,18 @@ final class ChannelCore extends ShortLock {
     }
   }
 
+  /**
+   * The nil channel's core: never ready; a receive blocks until interrupted or cancelled. Made
+   * after the static fields its constructor reads.
+   */
+  private static final ChannelCore NIL = new ChannelCore("nil chan", 0, null);
+
   /** Adaptive spin-then-yield before parking, per channel. */
   private HandOffProbe probe;
 
   // Mutable state, guarded by the lock.
-  private WaitNode recvHead, recvTail, sendHead, sendTail;
-  private WaitNode pendingWake; // see "Park/unpark" above
+  private ChannelWait recvHead, recvTail, sendHead, sendTail;
+  private ChannelWait pendingWake; // see "Park/unpark" above
   private int head; // index of the oldest buffered element
   private int count; // written under the lock (release); read without it by size() (acquire)
   private boolean closed;
@@ -95,7 +103,15 @@ final class ChannelCore extends ShortLock {
   private final Object[] buffer; // null for an unbuffered channel
   private final int capacity;
 
-  ChannelCore(Object owner, int capacity, TimerChannel timer) {
+  /**
+   * A channel's core.
+   *
+   * @param owner what users hold (the public channel), for dumps and {@code toString}
+   * @param capacity the buffer size; 0 for an unbuffered channel
+   * @param timer the timer that delivers to it, or null
+   * @throws IllegalArgumentException {@code "makechan: size out of range: N"}
+   */
+  public ChannelCore(Object owner, int capacity, TimerChannel timer) {
     this.owner = owner;
     this.capacity = capacity;
     this.buffer = capacity == 0 ? null : newBuffer(capacity);
@@ -127,22 +143,50 @@ final class ChannelCore extends ShortLock {
     }
   }
 
-  int length() {
+  /**
+   * The nil channel's core (Go's nil channel): never ready.
+   *
+   * @return the shared nil core
+   */
+  public static ChannelCore nil() {
+    return NIL;
+  }
+
+  /**
+   * Whether this is the nil channel's core.
+   *
+   * @return true for {@link #nil()}
+   */
+  public boolean isNil() {
+    return this == NIL;
+  }
+
+  /**
+   * Go's {@code len(ch)}.
+   *
+   * @return the number of buffered elements
+   */
+  public int length() {
     return (int) COUNT.getAcquire(this);
   }
 
-  int capacity() {
+  /**
+   * Go's {@code cap(ch)}.
+   *
+   * @return the buffer size
+   */
+  public int capacity() {
     return capacity;
   }
 
   // ---------------------------------------------------------------- wait queues
 
-  void enqueue(WaitNode node) {
+  void enqueue(ChannelWait node) {
     node.linked = true;
     if (timer != null) {
       timer.receiversChangedLocked(1);
     }
-    WaitNode tail = node.isSend ? sendTail : recvTail;
+    ChannelWait tail = node.isSend ? sendTail : recvTail;
     node.prev = tail;
     if (tail != null) {
       tail.next = node;
@@ -159,13 +203,13 @@ final class ChannelCore extends ShortLock {
   }
 
   /** Unlinks {@code node} if it is still queued. */
-  void unlink(WaitNode node) {
+  void unlink(ChannelWait node) {
     if (!node.linked) {
       return;
     }
     node.linked = false;
-    WaitNode p = node.prev;
-    WaitNode n = node.next;
+    ChannelWait p = node.prev;
+    ChannelWait n = node.next;
     if (p != null) {
       p.next = n;
     } else if (node.isSend) {
@@ -188,23 +232,29 @@ final class ChannelCore extends ShortLock {
   }
 
   /** Unlinks {@code node} if it is still queued, taking the lock. */
-  void remove(WaitNode node) {
+  void remove(ChannelWait node) {
     lock();
     unlink(node);
     unlock();
   }
 
   /**
-   * Counts the queued nodes, live or stale, lock held. For goroutine dumps and tests.
+   * Counts the queued nodes, live or stale: for goroutine dumps and tests.
    *
    * @param senders the send queue if true, else the receive queue
+   * @return the number of nodes
    */
-  int queuedLocked(boolean senders) {
-    int n = 0;
-    for (WaitNode w = senders ? sendHead : recvHead; w != null; w = w.next) {
-      n++;
+  public int queued(boolean senders) {
+    lock();
+    try {
+      int n = 0;
+      for (ChannelWait w = senders ? sendHead : recvHead; w != null; w = w.next) {
+        n++;
+      }
+      return n;
+    } finally {
+      unlock();
     }
-    return n;
   }
 
   /**
@@ -212,8 +262,8 @@ final class ChannelCore extends ShortLock {
    * must still win {@code node.waiter().tryComplete(node)}, which fails only if the waiter gave up
    * or a select completed it through another channel meanwhile; then it polls again.
    */
-  private WaitNode pollCompletable(boolean senders) {
-    WaitNode n;
+  private ChannelWait pollCompletable(boolean senders) {
+    ChannelWait n;
     while ((n = senders ? sendHead : recvHead) != null) {
       unlink(n);
       if (n.waiter().isWaiting()) {
@@ -226,8 +276,8 @@ final class ChannelCore extends ShortLock {
   // ---------------------------------------------------------------- locked primitives
 
   /**
-   * Receives without blocking, lock held: the element; {@link WaitNode#CLOSED} if closed and
-   * drained; {@link #NONE} if it would block. May record a sender to wake.
+   * Receives without blocking, lock held: the element; {@link #CLOSED} if closed and
+   * drained; {@link Waiter#TIMED_OUT} if it would block. May record a sender to wake.
    */
   Object receiveLocked() {
     int n = count;
@@ -237,7 +287,7 @@ final class ChannelCore extends ShortLock {
       Object e = b[h];
       b[h] = null;
       head = h + 1 == capacity ? 0 : h + 1;
-      WaitNode s = completeSender();
+      ChannelWait s = completeSender();
       if (s == null) {
         COUNT.setRelease(this, n - 1);
       } else { // the oldest blocked sender's value goes in at the tail (the freed slot: n == cap)
@@ -246,7 +296,7 @@ final class ChannelCore extends ShortLock {
       }
       return e;
     }
-    WaitNode s = completeSender();
+    ChannelWait s = completeSender();
     if (s != null) {
       return s.item;
     }
@@ -256,7 +306,7 @@ final class ChannelCore extends ShortLock {
         return due;
       }
     }
-    return closed ? WaitNode.CLOSED : NONE;
+    return closed ? CLOSED : Waiter.TIMED_OUT;
   }
 
   /** Discards what is buffered, lock held: a timer's stop and reset. */
@@ -271,8 +321,8 @@ final class ChannelCore extends ShortLock {
     return n > 0;
   }
 
-  private WaitNode completeSender() {
-    WaitNode s;
+  private ChannelWait completeSender() {
+    ChannelWait s;
     while ((s = pollCompletable(true)) != null) {
       if (s.waiter().tryComplete(s)) {
         pendingWake = s;
@@ -287,7 +337,7 @@ final class ChannelCore extends ShortLock {
     if (closed) {
       return SEND_CLOSED;
     }
-    WaitNode r;
+    ChannelWait r;
     while ((r = pollCompletable(false)) != null) {
       r.item = e; // published by the CAS below
       if (r.waiter().tryComplete(r)) {
@@ -306,58 +356,77 @@ final class ChannelCore extends ShortLock {
   }
 
   /** Takes the goroutine a locked primitive completed, to wake once the lock is released. */
-  WaitNode takePendingWake() {
-    WaitNode w = pendingWake;
+  ChannelWait takePendingWake() {
+    ChannelWait w = pendingWake;
     pendingWake = null;
     return w;
   }
 
   /** Releases the lock, then wakes the goroutine a locked primitive completed, if any. */
   private void unlockAndWake() {
-    WaitNode w = takePendingWake();
+    ChannelWait w = takePendingWake();
     unlock();
     wake(w);
   }
 
-  static void wake(WaitNode w) {
+  static void wake(ChannelWait w) {
     if (w != null) {
       w.waiter().wake();
     }
   }
 
-  // ---------------------------------------------------------------- blocking operations
+  // ---------------------------------------------------------------- the public operations
 
   /**
-   * Receives, blocking until {@code deadline} (nanoTime; {@code Long.MAX_VALUE} for none; 0 for
-   * never block) or until {@code scope} (may be null) is cancelled: the element, {@link
-   * WaitNode#CLOSED}, {@link #NONE} on timeout, or {@link Waiter#CONTEXT_DONE}.
+   * Receives: Go's {@code v := <-ch}, blocking until {@code ctx} (may be null) ends.
+   *
+   * @param <E> the element type
+   * @param ctx the context whose end stops the wait, or null for none
+   * @return the element, or null once the channel is closed and drained
+   * @throws InterruptedException if interrupted; then nothing was received
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()}, if done first
    */
-  Object receive(long deadline, CancelScope scope) throws InterruptedException {
-    if (deadline != 0 && Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    lock();
-    Object r = receiveLocked();
-    if (r != NONE || deadline == 0) {
-      unlockAndWake();
-      return r;
-    }
-    WaitNode node = new WaitNode(this, null);
-    enqueue(node);
-    unlock();
-    return awaitNode(node, deadline, scope);
+  @SuppressWarnings("unchecked")
+  public <E> E receiveValue(Context ctx) throws InterruptedException {
+    Object r = outcome(receive(Long.MAX_VALUE, ctx), ctx);
+    return r == CLOSED ? null : (E) r;
   }
 
   /**
-   * Sends, blocking until {@code deadline} or {@code scope} (as for {@link #receive}): {@link
-   * #SENT}, {@link #FULL} on timeout, or {@link #SEND_CANCELLED}.
+   * Receives, reporting whether the channel was open: Go's {@code v, ok := <-ch}.
    *
+   * @param <E> the element type
+   * @param deadline a {@link System#nanoTime()} deadline; {@code Long.MAX_VALUE} for none, 0 for
+   *     never block
+   * @param ctx the context whose end stops the wait, or null for none
+   * @return what was received; null if the deadline passed first
+   * @throws InterruptedException if interrupted; then nothing was received
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()}, if done first
+   */
+  @SuppressWarnings("unchecked")
+  public <E> Received<E> receiveOk(long deadline, Context ctx) throws InterruptedException {
+    Object r = outcome(receive(deadline, ctx), ctx);
+    return r == Waiter.TIMED_OUT
+        ? null
+        : r == CLOSED ? Received.closed() : new Received<>((E) r, true);
+  }
+
+  /**
+   * Sends: Go's {@code ch <- e}.
+   *
+   * @param e the element, not null
+   * @param deadline as for {@link #receiveOk}
+   * @param ctx the context whose end stops the wait, or null for none
+   * @return true if sent; false if the deadline passed first
+   * @throws InterruptedException if interrupted; then nothing was sent
+   * @throws java.util.concurrent.CancellationException {@code ctx.err()}, if done first
    * @throws ChannelClosedException if the channel is or becomes closed
    */
-  int send(Object e, long deadline, CancelScope scope) throws InterruptedException {
+  public boolean send(Object e, long deadline, Context ctx) throws InterruptedException {
     if (e == null) {
       throw new NullPointerException("channel elements must not be null");
     }
+    CancelScope scope = ctx == null ? null : CancelScope.enter(ctx);
     if (deadline != 0 && Thread.interrupted()) {
       throw new InterruptedException();
     }
@@ -368,23 +437,64 @@ final class ChannelCore extends ShortLock {
       if (r == SEND_CLOSED) {
         throw new ChannelClosedException("send on closed channel");
       }
-      return r;
+      return r == SENT;
     }
-    WaitNode node = new WaitNode(this, e);
+    ChannelWait node = new ChanSendWait(this, e);
     enqueue(node);
     unlock();
-    Object t = awaitNode(node, deadline, scope);
-    if (t == WaitNode.CLOSED) {
+    Object t = outcome(awaitNode(node, deadline, scope), ctx);
+    if (t == CLOSED) {
       throw new ChannelClosedException("send on closed channel");
     }
-    return t == NONE ? FULL : t == Waiter.CONTEXT_DONE ? SEND_CANCELLED : SENT;
+    return t != Waiter.TIMED_OUT;
   }
 
   /**
-   * Waits for a queued plain node: its item once completed, NONE on timeout, CONTEXT_DONE when
-   * the scope was cancelled first.
+   * Receives, blocking until {@code deadline} or until {@code ctx} ends: the element, {@link
+   * #CLOSED}, {@link Waiter#TIMED_OUT}, or {@link Waiter#CONTEXT_DONE}.
    */
-  private Object awaitNode(WaitNode node, long deadline, CancelScope scope)
+  private Object receive(long deadline, Context ctx) throws InterruptedException {
+    CancelScope scope = ctx == null ? null : CancelScope.enter(ctx);
+    if (deadline != 0 && Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    if (this == NIL) {
+      return deadline == 0 ? Waiter.TIMED_OUT : awaitNil(deadline, scope);
+    }
+    lock();
+    Object r = receiveLocked();
+    if (r != Waiter.TIMED_OUT || deadline == 0) {
+      unlockAndWake();
+      return r;
+    }
+    ChannelWait node = new ChanReceiveWait(this);
+    enqueue(node);
+    unlock();
+    return awaitNode(node, deadline, scope);
+  }
+
+  /** The one decoding of a context's end: throws {@code ctx.err()}; any other outcome passes. */
+  private static Object outcome(Object r, Context ctx) {
+    if (r == Waiter.CONTEXT_DONE) {
+      throw CancelScope.cancelled(ctx);
+    }
+    return r;
+  }
+
+  /** A receive from the nil channel: only the deadline, an interrupt or the scope end it. */
+  private Object awaitNil(long deadline, CancelScope scope) throws InterruptedException {
+    Object t = Waiter.of(WaitReason.CHAN_RECEIVE_NIL, this).await(deadline, true, scope);
+    if (t == Waiter.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return t;
+  }
+
+  /**
+   * Waits for a queued plain node: its item once completed, TIMED_OUT on timeout, CONTEXT_DONE
+   * when the scope was cancelled first.
+   */
+  private Object awaitNode(ChannelWait node, long deadline, CancelScope scope)
       throws InterruptedException {
     Object t = probe().await(node, deadline, scope);
     if (t == node) {
@@ -394,22 +504,24 @@ final class ChannelCore extends ShortLock {
     if (t == Waiter.INTERRUPTED) {
       throw new InterruptedException();
     }
-    return t == Waiter.CONTEXT_DONE ? t : NONE;
+    return t;
   }
 
   /**
    * Closes the channel, completing every blocked receiver (closed, no value) and every blocked
-   * sender (which then throws).
+   * sender (which then throws): Go's {@code close(ch)}.
+   *
+   * @throws ChannelClosedException if it is closed already
    */
-  void close() {
+  public void close() {
     lock();
     if (closed) {
       unlock();
       throw new ChannelClosedException("close of closed channel");
     }
     closed = true;
-    WaitNode receivers = completeAllClosed(recvHead);
-    WaitNode senders = completeAllClosed(sendHead);
+    ChannelWait receivers = completeAllClosed(recvHead);
+    ChannelWait senders = completeAllClosed(sendHead);
     recvHead = recvTail = sendHead = sendTail = null;
     unlock();
     wakeCompleted(receivers);
@@ -417,50 +529,21 @@ final class ChannelCore extends ShortLock {
   }
 
   /** Completes a detached chain with CLOSED; the chain stays walkable through {@code next}. */
-  private static WaitNode completeAllClosed(WaitNode first) {
-    for (WaitNode n = first; n != null; n = n.next) {
+  private static ChannelWait completeAllClosed(ChannelWait first) {
+    for (ChannelWait n = first; n != null; n = n.next) {
       n.linked = false;
-      n.item = WaitNode.CLOSED;
+      n.item = CLOSED;
       n.waiter().tryComplete(n);
     }
     return first;
   }
 
-  private static void wakeCompleted(WaitNode first) {
-    for (WaitNode n = first; n != null; n = n.next) {
+  private static void wakeCompleted(ChannelWait first) {
+    for (ChannelWait n = first; n != null; n = n.next) {
       if (n.waiter().isCompletedBy(n)) {
         n.waiter().wake();
       }
     }
-  }
-
-  // ---------------------------------------------------------------- results as the API gives them
-
-  @SuppressWarnings("unchecked")
-  static <E> E value(Object r) {
-    return r == WaitNode.CLOSED ? null : (E) r;
-  }
-
-  static <E> E value(Object r, Context ctx) {
-    if (r == Waiter.CONTEXT_DONE) {
-      throw CancelScope.cancelled(ctx);
-    }
-    return value(r);
-  }
-
-  @SuppressWarnings("unchecked")
-  static <E> Received<E> received(Object r) {
-    if (r == NONE) {
-      return null;
-    }
-    return r == WaitNode.CLOSED ? Received.closed() : new Received<>((E) r, true);
-  }
-
-  static <E> Received<E> received(Object r, Context ctx) {
-    if (r == Waiter.CONTEXT_DONE) {
-      throw CancelScope.cancelled(ctx);
-    }
-    return received(r);
   }
 
   /**

@@ -1,8 +1,6 @@
-package dev.runnel;
+package dev.runnel.internal;
 
-import dev.runnel.internal.TimeSource;
-import dev.runnel.internal.TimerHandle;
-import dev.runnel.internal.TimerTask;
+import dev.runnel.ReceiveChannel;
 import java.time.Instant;
 
 /**
@@ -38,11 +36,11 @@ import java.time.Instant;
  * slow receiver gets one tick, not a burst, and the ticks stay on the original phase.
  * </pre>
  */
-final class TimerChannel extends TimerTask implements TimerHandle {
+public final class TimerChannel extends TimerTask implements TimerHandle {
 
   private final TimeSource time;
   final ChannelCore core;
-  private final ReceiveOnlyChannel<Instant> channel;
+  private final ReceiveChannel<Instant> channel;
 
   // Guarded by core's lock.
   private boolean armed;
@@ -50,10 +48,17 @@ final class TimerChannel extends TimerTask implements TimerHandle {
   private long period;
   private int receivers;
 
-  TimerChannel(TimeSource time, long when, long period) {
+  /**
+   * An armed timer.
+   *
+   * @param time the clock
+   * @param when first firing, on {@code time.nanoTime()}
+   * @param period nanoseconds between firings, or 0 for a one-shot timer
+   */
+  public TimerChannel(TimeSource time, long when, long period) {
     this.time = time;
     this.core = new ChannelCore(this, 1, this);
-    this.channel = new ReceiveOnlyChannel<>(core, true);
+    this.channel = Access.channels().view(core, true);
     this.armed = true;
     this.when = when;
     this.period = period;
@@ -94,7 +99,7 @@ final class TimerChannel extends TimerTask implements TimerHandle {
 
   @Override
   public void fire(long now) {
-    WaitNode woken = null;
+    ChannelWait woken = null;
     core.lock();
     try {
       Object tick = pollLocked(now);

@@ -1,28 +1,23 @@
-package dev.runnel;
-
-import dev.runnel.internal.WaitReason;
-import dev.runnel.internal.Waiter;
+package dev.runnel.internal;
 
 /**
  * One blocked send or receive, linked into one channel's wait queue. A plain send or receive is a
- * single object: the node is its own {@link Waiter}. A select queues one {@link SelectNode} per
- * case instead, all completing the select's shared waiter.
+ * single object, its own {@link Waiter} ({@link ChanSendWait}, {@link ChanReceiveWait}: their class
+ * names are what the JDK's thread dump shows as a parked goroutine's blocker). A select queues one
+ * {@link SelectCase} per case instead, all completing the select's shared {@link SelectWait}.
  *
  * <p>{@link #prev}, {@link #next}, {@link #linked} and {@link #item} are guarded by the lock of
  * {@link #channel}. {@link #item} is the value to send (send node), the value a sender handed over
- * (receive node), or {@link #CLOSED} once {@code close} completed the node; a completer writes it
- * before its CAS on the waiter, so the waiter reads it after seeing the token (the node).
+ * (receive node), or {@link ChannelCore#CLOSED} once {@code close} completed the node; a completer
+ * writes it before its CAS on the waiter, so the waiter reads it after seeing the token (the node).
  */
-class WaitNode extends Waiter {
-
-  /** Installed in {@link #item} by close: the receive sees a closed channel, the send throws. */
-  static final Object CLOSED = new Object();
+public abstract class ChannelWait extends Waiter {
 
   final ChannelCore channel;
   final boolean isSend;
   Object item;
-  WaitNode prev;
-  WaitNode next;
+  ChannelWait prev;
+  ChannelWait next;
   /** True while the node is in its channel's queue; once cleared, never set again. */
   boolean linked;
 
@@ -31,7 +26,7 @@ class WaitNode extends Waiter {
    *
    * @param item the value to send, or null for a receive
    */
-  WaitNode(ChannelCore channel, Object item) {
+  ChannelWait(ChannelCore channel, Object item) {
     this.channel = channel;
     this.isSend = item != null;
     this.item = item;
@@ -45,11 +40,6 @@ class WaitNode extends Waiter {
   /** The select case this node stands for; 0 for a plain send or receive. */
   int caseIndex() {
     return 0;
-  }
-
-  @Override
-  public WaitReason reason() {
-    return isSend ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE;
   }
 
   /** The public channel, so that dumps and {@code LockSupport.getBlocker} name what users hold. */
