@@ -1,7 +1,6 @@
 package dev.runnel.internal;
 
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,7 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * Implementation notes
  *
- * The timer thread is one daemon platform thread, started with the first timer. It parks until
+ * The timer thread is one daemon platform thread, started when this class is initialized: by the
+ * making of the first timer, deadline or clock, before any channel or queue lock is taken, so no
+ * thread start ever runs inside a critical section (a timer channel schedules its timer while
+ * holding its lock). It parks until
  * the earliest deadline (parkNanos), fires what is due, and repeats; firing never blocks (a
  * channel delivery, a wake-up, a context cancellation, a goroutine start). A platform thread,
  * because its timed park is one futex wait, where a virtual thread's timed park goes through the
@@ -29,10 +31,13 @@ public final class SystemTime implements TimeSource {
   /** The one real clock source. */
   public static final SystemTime INSTANCE = new SystemTime();
 
-  private final TimerQueue queue = new TimerQueue(this::scheduled);
-  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  static {
+    INSTANCE.thread.start();
+  }
 
-  private volatile Thread thread;
+  private final TimerQueue queue = new TimerQueue(this::scheduled);
+  private final Thread thread =
+      Thread.ofPlatform().daemon().name("runnel-timer").unstarted(this::runTimers);
   /** The deadline the timer thread parks for; Long.MAX_VALUE while it parks without one. */
   private volatile long sleepingUntil = Long.MAX_VALUE;
   private volatile boolean sleeping;
@@ -58,24 +63,11 @@ public final class SystemTime implements TimeSource {
     if (!earliest) {
       return;
     }
-    Thread t = thread;
-    if (t == null) {
-      start();
-      return;
-    }
     if (sleeping) {
       long until = sleepingUntil;
       if (until == Long.MAX_VALUE || queue.earliest(until) - until < 0) {
-        LockSupport.unpark(t);
+        LockSupport.unpark(thread);
       }
-    }
-  }
-
-  private void start() {
-    Thread t = Thread.ofPlatform().daemon().name("runnel-timer").unstarted(this::runTimers);
-    if (STARTED.compareAndSet(false, true)) {
-      thread = t;
-      t.start();
     }
   }
 
