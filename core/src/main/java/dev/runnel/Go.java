@@ -2,6 +2,7 @@ package dev.runnel;
 
 import dev.runnel.debug.GoroutineDump;
 import dev.runnel.internal.Goroutines;
+import java.util.Objects;
 
 /**
  * Go's {@code go} statement: starts goroutines, and reports on them.
@@ -70,7 +71,9 @@ public final class Go {
 
   /**
    * The number of goroutines started by Runnel that have not yet returned: Go's {@code
-   * runtime.NumGoroutine()}, without the main goroutine or Runnel's service threads.
+   * runtime.NumGoroutine()}, without the main goroutine or Runnel's service threads. It counts
+   * the goroutine that follows a context Runnel cannot look into (a child of such a context needs
+   * one, as in Go) until that child or its parent ends.
    *
    * @return the number of live goroutines
    */
@@ -96,6 +99,20 @@ public final class Go {
    */
   public static long goroutineId() {
     return Goroutines.currentId();
+  }
+
+  /**
+   * Reports {@code failure} as a panic of the current goroutine, as if it had escaped it, without
+   * ending it: for code that runs many user functions on one goroutine (a worker of a pool) and
+   * must neither lose a failure nor die of it. Goes to the panic handler ({@link
+   * #setPanicHandler}), or is printed in Go's shape. A context's own error is not a panic (see
+   * above) and is not reported.
+   *
+   * @param failure what the user function threw
+   * @throws NullPointerException if {@code failure} is null
+   */
+  public static void reportPanic(Throwable failure) {
+    Goroutines.reportPanic(Thread.currentThread(), Objects.requireNonNull(failure, "failure"));
   }
 
   /**

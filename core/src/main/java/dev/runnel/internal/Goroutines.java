@@ -85,10 +85,8 @@ public final class Goroutines {
     public void run() {
       try {
         body.run();
-      } catch (ContextCanceledException | DeadlineExceededException ended) {
-        // Go's `return ctx.Err()`: a goroutine ended by a context, not a panic
       } catch (Throwable t) {
-        panic(Thread.currentThread(), t);
+        reportPanic(Thread.currentThread(), t);
       } finally {
         LIVE.remove(this);
       }
@@ -178,6 +176,16 @@ public final class Goroutines {
   /** Installs the panic handler; null restores the default (print to stderr). */
   public static void setPanicHandler(Thread.UncaughtExceptionHandler handler) {
     panicHandler = handler;
+  }
+
+  /**
+   * Reports an exception that escaped user code on {@code thread} as a panic, unless it is a
+   * context's own error: Go's {@code return ctx.Err()} is a normal end.
+   */
+  public static void reportPanic(Thread thread, Throwable t) {
+    if (!(t instanceof ContextCanceledException || t instanceof DeadlineExceededException)) {
+      panic(thread, t);
+    }
   }
 
   /** Reports an exception that escaped a goroutine: never lost, even if the handler throws. */
