@@ -110,11 +110,10 @@ public final class Scope implements AutoCloseable {
           try {
             fork.succeed(task.run(ctx));
           } catch (Throwable t) {
+            fork.fail(t);
             if (t instanceof CancellationException && t == ctx.err()) {
               anyCancelled = true; // stopped by the cancellation: not a failure of its own
-              fork.fail(t);
             } else {
-              fork.fail(t);
               failures.add(t);
               ctx.cancel(t);
             }

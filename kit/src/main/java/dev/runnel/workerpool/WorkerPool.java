@@ -165,13 +165,6 @@ public final class WorkerPool implements AutoCloseable {
 
   // ---------------------------------------------------------------- submitting
 
-  /** How a submit waits for room. */
-  private enum Wait {
-    BLOCK,
-    CONTEXT,
-    TRY
-  }
-
   /**
    * Queues {@code task}, waiting while the pool is full.
    *
@@ -182,7 +175,7 @@ public final class WorkerPool implements AutoCloseable {
    * @throws RejectedExecutionException if the pool is shut down, or shuts down while waiting
    */
   public <T> Job<T> submit(Task<T> task) throws InterruptedException {
-    return submit(new Job<>(task, true, false), Wait.BLOCK, null);
+    return submit(new Job<>(task, true, false), null);
   }
 
   /**
@@ -195,7 +188,7 @@ public final class WorkerPool implements AutoCloseable {
    * @throws RejectedExecutionException if the pool is shut down, or shuts down while waiting
    */
   public <T> Job<T> submit(Callable<T> task) throws InterruptedException {
-    return submit(new Job<>(ignoring(task), false, false), Wait.BLOCK, null);
+    return submit(new Job<>(ignoring(task), false, false), null);
   }
 
   /**
@@ -207,7 +200,7 @@ public final class WorkerPool implements AutoCloseable {
    * @throws RejectedExecutionException if the pool is shut down, or shuts down while waiting
    */
   public Job<Void> submit(GoFunc task) throws InterruptedException {
-    return submit(new Job<>(ignoring(task), false, false), Wait.BLOCK, null);
+    return submit(new Job<>(ignoring(task), false, false), null);
   }
 
   /**
@@ -222,7 +215,7 @@ public final class WorkerPool implements AutoCloseable {
    * @throws RejectedExecutionException if the pool is shut down, or shuts down while waiting
    */
   public <T> Job<T> submit(Context ctx, Task<T> task) throws InterruptedException {
-    return submit(new Job<>(task, true, false), Wait.CONTEXT, Objects.requireNonNull(ctx, "ctx"));
+    return submit(new Job<>(task, true, false), Objects.requireNonNull(ctx, "ctx"));
   }
 
   /**
@@ -238,7 +231,7 @@ public final class WorkerPool implements AutoCloseable {
    */
   public <T> Job<T> submit(Context ctx, Callable<T> task) throws InterruptedException {
     return submit(
-        new Job<>(ignoring(task), false, false), Wait.CONTEXT, Objects.requireNonNull(ctx, "ctx"));
+        new Job<>(ignoring(task), false, false), Objects.requireNonNull(ctx, "ctx"));
   }
 
   /**
@@ -274,7 +267,7 @@ public final class WorkerPool implements AutoCloseable {
    * @throws RejectedExecutionException if the pool is shut down, or shuts down while waiting
    */
   public void go(GoFunc f) throws InterruptedException {
-    submit(new Job<>(ignoring(f), false, true), Wait.BLOCK, null);
+    submit(new Job<>(ignoring(f), false, true), null);
   }
 
   private static <T> Task<T> ignoring(Callable<T> task) {
@@ -290,8 +283,9 @@ public final class WorkerPool implements AutoCloseable {
     };
   }
 
-  private <T> Job<T> submit(Job<T> job, Wait wait, Context ctx) throws InterruptedException {
-    if (wait == Wait.CONTEXT) {
+  /** Waits for room (until {@code ctx} ends, if not null), then queues the job. */
+  private <T> Job<T> submit(Job<T> job, Context ctx) throws InterruptedException {
+    if (ctx != null) {
       CancellationException err = ctx.err();
       if (err == null && !room.tryAcquire()) {
         try {
