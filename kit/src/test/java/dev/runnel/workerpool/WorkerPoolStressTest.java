@@ -73,9 +73,10 @@ class WorkerPoolStressTest {
 
   @RepeatedTest(3)
   void aJobSubmittedAsTheLastWorkerLeavesStillRuns() throws Exception {
-    // Each submit races the only worker's exit: it finished the previous job and finds the queue
-    // empty just as the next job arrives. A stranded job would never complete.
-    try (WorkerPool pool = WorkerPool.create(1, 1)) {
+    // Each submit races the only worker's exit: with a keep-alive of a nanosecond it finds the
+    // queue empty and leaves just as the next job arrives. A stranded job would never complete.
+    try (WorkerPool pool =
+        WorkerPool.builder().maxWorkers(1).queueCapacity(1).keepAlive(Duration.ofNanos(1)).build()) {
       for (int i = 0; i < 20_000; i++) {
         int n = i;
         assertThat(pool.submit(() -> n).get(10, java.util.concurrent.TimeUnit.SECONDS))
