@@ -220,6 +220,20 @@ public interface Context {
   }
 
   /**
+   * The clock that times deadlines under {@code ctx}: the one set by the nearest {@link
+   * #withClock} above it, or {@link Clock#system()}. Code that waits for time on behalf of a caller
+   * (a retry's backoff, a pool's idle timeout) takes its clock from the caller's context this way,
+   * so a test that sets a {@link dev.runnel.time.ManualClock} drives all of it. Go has no such
+   * lookup; its tests inject clocks by hand.
+   *
+   * @param ctx the context
+   * @return its clock, never null
+   */
+  static Clock clockOf(Context ctx) {
+    return Contexts.clock(Objects.requireNonNull(ctx, "ctx"));
+  }
+
+  /**
    * Runs {@code f} in its own goroutine once {@code ctx} is done (at once if it is already): Go's
    * {@code context.AfterFunc}. Each call is independent.
    *

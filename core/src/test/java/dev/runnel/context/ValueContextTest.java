@@ -184,4 +184,19 @@ class ValueContextTest {
                     Context.withValue(Context.withCancel(Context.todo()), "user", "alice"))))
         .hasToString("context.TODO.WithCancel.WithValue(user, alice).WithoutCancel.WithCancel");
   }
+
+  @Test
+  void clockOfFindsTheNearestClockAboveAndDefaultsToTheSystemClock() {
+    ManualClock outer = new ManualClock();
+    ManualClock inner = new ManualClock();
+    Context withOuter = Context.withClock(Context.background(), outer);
+    Context below = Context.withValue(Context.withCancel(withOuter), "k", "v");
+
+    assertThat(Context.clockOf(Context.background())).isSameAs(dev.runnel.time.Clock.system());
+    assertThat(Context.clockOf(below)).isSameAs(outer);
+    assertThat(Context.clockOf(Context.withClock(below, inner))).isSameAs(inner);
+    assertThatThrownBy(() -> Context.clockOf(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ctx");
+  }
 }
