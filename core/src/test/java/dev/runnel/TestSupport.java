@@ -46,6 +46,7 @@ final class TestSupport {
 
   /** Whether {@code ch} has no queued wait nodes at all (nothing stale left behind). */
   static boolean noWaiters(Channel<?> ch) {
+    ch.core.checkInvariants(); // every test that asks this also checks the channel's own rules
     return queuedReceivers(ch) == 0 && queuedSenders(ch) == 0;
   }
 

@@ -258,6 +258,78 @@ public final class ChannelCore extends ShortLock {
   }
 
   /**
+   * Checks the invariants above and the shape of the buffer and queues, taking the lock: the
+   * channel's self-test, run by the Lincheck and stress tests after their operations (as Go's
+   * runtime throws on an inconsistent state). Cost: a walk of both queues and the buffer.
+   *
+   * @throws IllegalStateException naming the first invariant found broken
+   */
+  public void checkInvariants() {
+    lock();
+    try {
+      String broken = brokenInvariantLocked();
+      if (broken != null) {
+        throw new IllegalStateException("channel invariant broken: " + broken + " in " + this);
+      }
+    } finally {
+      unlock();
+    }
+  }
+
+  private String brokenInvariantLocked() {
+    int n = count;
+    if (n < 0 || n > capacity) {
+      return "count " + n + " outside 0.." + capacity;
+    }
+    if (pendingWake != null) {
+      return "a wake-up left pending outside an operation";
+    }
+    for (int i = 0; i < capacity; i++) {
+      int age = i - head < 0 ? i - head + capacity : i - head; // 0 for the oldest element
+      if ((buffer[i] != null) != (age < n)) {
+        return "slot " + i + (age < n ? " empty inside" : " full outside") + " the buffered range";
+      }
+    }
+    String q = brokenQueueLocked(recvHead, recvTail, false);
+    if (q == null) {
+      q = brokenQueueLocked(sendHead, sendTail, true);
+    }
+    if (q != null) {
+      return q;
+    }
+    if (closed && (hasLive(recvHead) || hasLive(sendHead))) {
+      return "a closed channel with live waiters";
+    }
+    if (n > 0 && hasLive(recvHead)) {
+      return "live receivers while " + n + " elements are buffered";
+    }
+    if (n < capacity && hasLive(sendHead)) {
+      return "live senders while the buffer has room";
+    }
+    return null;
+  }
+
+  private static String brokenQueueLocked(ChannelWait head, ChannelWait tail, boolean senders) {
+    String which = senders ? "send" : "receive";
+    ChannelWait prev = null;
+    for (ChannelWait w = head; w != null; prev = w, w = w.next) {
+      if (!w.linked || w.prev != prev || w.isSend != senders) {
+        return which + " queue node " + w + " badly linked";
+      }
+    }
+    return prev == tail ? null : which + " queue tail is not its last node";
+  }
+
+  private static boolean hasLive(ChannelWait head) {
+    for (ChannelWait w = head; w != null; w = w.next) {
+      if (w.waiter().isWaiting()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Unlinks and returns the oldest queued node whose waiter is still waiting, or null. The caller
    * must still win {@code node.waiter().tryComplete(node)}, which fails only if the waiter gave up
    * or a select completed it through another channel meanwhile; then it polls again.

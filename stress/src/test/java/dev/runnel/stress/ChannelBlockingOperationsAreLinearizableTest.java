@@ -3,6 +3,7 @@ package dev.runnel.stress;
 import dev.runnel.Channel;
 import dev.runnel.ChannelClosedException;
 import dev.runnel.Select;
+import dev.runnel.internal.Access;
 import dev.runnel.stress.ChannelHistoryChecker.Kind;
 import dev.runnel.stress.ChannelHistoryChecker.Op;
 import java.util.ArrayList;
@@ -160,6 +161,8 @@ class ChannelBlockingOperationsAreLinearizableTest {
       history.addAll(results.get(t));
     }
     history.add(close);
+    Access.channels().core(ch).checkInvariants();
+    Access.channels().core(never).checkInvariants();
     // (no AssertJ inside the model-checked block: Lincheck calls equals on every receiver)
     if (history.size() != scenario.stream().mapToInt(List::size).sum() + 1) {
       throw new AssertionError("an operation went missing: " + history);

@@ -2,9 +2,11 @@ package dev.runnel.stress;
 
 import dev.runnel.Channel;
 import dev.runnel.Received;
+import dev.runnel.internal.Access;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +47,12 @@ class ChannelTryOperationsAreLinearizableTest {
     @Operation
     public int size() {
       return ch.size();
+    }
+
+    /** The channel's own invariants hold after every part of every scenario. */
+    @Validate
+    public void invariantsHold() {
+      Access.channels().core(ch).checkInvariants();
     }
   }
 

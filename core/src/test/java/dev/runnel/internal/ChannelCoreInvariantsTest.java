@@ -1,0 +1,57 @@
+package dev.runnel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Field;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The channel's self-check accepts every state its operations make and names a broken one. */
+@Timeout(10)
+class ChannelCoreInvariantsTest {
+
+  @Test
+  void aChannelThroughSendsReceivesAndCloseKeepsItsInvariants() throws Exception {
+    ChannelCore c = new ChannelCore("ch", 3, null);
+    for (int round = 0; round < 5; round++) { // wraps the ring several times
+      assertThat(c.send(round, 0, null)).isTrue();
+      assertThat(c.send(round + 100, 0, null)).isTrue();
+      c.checkInvariants();
+      assertThat((Integer) c.receiveValue(null)).isEqualTo(round);
+      assertThat((Integer) c.receiveValue(null)).isEqualTo(round + 100);
+      c.checkInvariants();
+    }
+    c.send(1, 0, null);
+    c.close();
+    c.checkInvariants();
+  }
+
+  @Test
+  void aBrokenCountIsNamed() throws Exception {
+    ChannelCore c = new ChannelCore("ch", 2, null);
+    c.send(7, 0, null);
+    set(c, "count", 2); // claims two elements where the ring holds one
+    assertThatThrownBy(c::checkInvariants)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("channel invariant broken: slot 1 empty inside the buffered range");
+    set(c, "count", 3);
+    assertThatThrownBy(c::checkInvariants).hasMessageContaining("count 3 outside 0..2");
+  }
+
+  @Test
+  void aLeftOverWakeUpIsNamed() throws Exception {
+    ChannelCore c = new ChannelCore("ch", 0, null);
+    Field f = ChannelCore.class.getDeclaredField("pendingWake");
+    f.setAccessible(true);
+    f.set(c, new ChanReceiveWait(c));
+    assertThatThrownBy(c::checkInvariants)
+        .hasMessageContaining("a wake-up left pending outside an operation");
+  }
+
+  private static void set(ChannelCore c, String field, int value) throws Exception {
+    Field f = ChannelCore.class.getDeclaredField(field);
+    f.setAccessible(true);
+    f.setInt(c, value);
+  }
+}
