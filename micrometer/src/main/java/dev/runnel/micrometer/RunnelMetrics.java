@@ -1,0 +1,171 @@
+package dev.runnel.micrometer;
+
+import dev.runnel.Go;
+import dev.runnel.rate.RateLimiter;
+import dev.runnel.report.EventReporter;
+import dev.runnel.workerpool.WorkerPool;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Runnel's objects as Micrometer meters. Each method returns a {@link MeterBinder}: bind it to a
+ * registry ({@code binder.bindTo(registry)}), or declare it as a bean where a framework binds every
+ * {@code MeterBinder} it finds (Spring Boot does).
+ *
+ * <pre>{@code
+ * RunnelMetrics.goroutines().bindTo(registry);
+ * RunnelMetrics.workerPool(pool, "uploads").bindTo(registry);
+ * }</pre>
+ *
+ * <p>Meters read the object when the registry is scraped, never on the object's hot path, and hold
+ * it weakly: a pool that is no longer referenced is not kept alive by its meters (they then read
+ * NaN). Every meter of one object carries the tag {@code name}.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>object</th><th>meters</th></tr>
+ *   <tr><td>goroutines</td><td>{@code runnel.goroutines} (gauge: {@link Go#numGoroutine()})</td></tr>
+ *   <tr><td>{@link WorkerPool}</td><td>gauges {@code runnel.workerpool.queued}, {@code .running},
+ *       {@code .workers}, {@code .max.workers}, {@code .queue.wait.max} (seconds); counter {@code
+ *       runnel.workerpool.jobs} tagged {@code outcome} = completed, failed, cancelled,
+ *       rejected</td></tr>
+ *   <tr><td>{@link RateLimiter}</td><td>gauges {@code runnel.ratelimiter.tokens}, {@code .limit}
+ *       (events per second), {@code .burst}</td></tr>
+ *   <tr><td>{@link EventReporter}</td><td>counter {@code runnel.reporter.events} tagged {@code
+ *       outcome} = reported, delivered, dropped, returned; gauge {@code runnel.reporter.pending};
+ *       counter {@code runnel.reporter.failed.deliveries}</td></tr>
+ * </table>
+ */
+public final class RunnelMetrics {
+
+  private RunnelMetrics() {}
+
+  /**
+   * The number of live goroutines.
+   *
+   * @return the binder
+   */
+  public static MeterBinder goroutines() {
+    return registry ->
+        Gauge.builder("runnel.goroutines", Go::numGoroutine)
+            .description("Goroutines started with Go.go that have not ended")
+            .register(registry);
+  }
+
+  /**
+   * A worker pool's {@link WorkerPool#stats()}.
+   *
+   * @param pool the pool
+   * @param name its name, the {@code name} tag
+   * @return the binder
+   */
+  public static MeterBinder workerPool(WorkerPool pool, String name) {
+    Objects.requireNonNull(pool, "pool");
+    Tags tags = nameTag(name);
+    return registry -> {
+      gauge(registry, "runnel.workerpool.queued", "Jobs waiting for a worker", pool, tags,
+          p -> p.stats().queued());
+      gauge(registry, "runnel.workerpool.running", "Jobs running", pool, tags,
+          p -> p.stats().running());
+      gauge(registry, "runnel.workerpool.workers", "Worker goroutines alive", pool, tags,
+          p -> p.stats().workers());
+      gauge(registry, "runnel.workerpool.max.workers", "The limit on jobs run at once", pool, tags,
+          p -> p.stats().maxWorkers());
+      Gauge.builder("runnel.workerpool.queue.wait.max", pool,
+              p -> p.stats().maxQueueWait().toNanos() / 1e9)
+          .description("The longest time a job waited for a worker")
+          .baseUnit("seconds")
+          .tags(tags)
+          .register(registry);
+      counter(registry, "runnel.workerpool.jobs", pool, tags, "completed",
+          p -> p.stats().completed());
+      counter(registry, "runnel.workerpool.jobs", pool, tags, "failed", p -> p.stats().failed());
+      counter(registry, "runnel.workerpool.jobs", pool, tags, "cancelled",
+          p -> p.stats().cancelled());
+      counter(registry, "runnel.workerpool.jobs", pool, tags, "rejected",
+          p -> p.stats().rejected());
+    };
+  }
+
+  /**
+   * A rate limiter's tokens, limit and burst.
+   *
+   * @param limiter the limiter
+   * @param name its name, the {@code name} tag
+   * @return the binder
+   */
+  public static MeterBinder rateLimiter(RateLimiter limiter, String name) {
+    Objects.requireNonNull(limiter, "limiter");
+    Tags tags = nameTag(name);
+    return registry -> {
+      gauge(registry, "runnel.ratelimiter.tokens", "Tokens available now", limiter, tags,
+          RateLimiter::tokens);
+      gauge(registry, "runnel.ratelimiter.limit", "Events allowed per second", limiter, tags,
+          RateLimiter::limit);
+      gauge(registry, "runnel.ratelimiter.burst", "The most tokens at once", limiter, tags,
+          RateLimiter::burst);
+    };
+  }
+
+  /**
+   * An event reporter's {@link EventReporter#stats()}.
+   *
+   * @param reporter the reporter
+   * @param name its name, the {@code name} tag
+   * @return the binder
+   */
+  public static MeterBinder eventReporter(EventReporter<?> reporter, String name) {
+    Objects.requireNonNull(reporter, "reporter");
+    Tags tags = nameTag(name);
+    return registry -> {
+      counter(registry, "runnel.reporter.events", reporter, tags, "reported",
+          r -> r.stats().reported());
+      counter(registry, "runnel.reporter.events", reporter, tags, "delivered",
+          r -> r.stats().delivered());
+      counter(registry, "runnel.reporter.events", reporter, tags, "dropped",
+          r -> r.stats().dropped());
+      counter(registry, "runnel.reporter.events", reporter, tags, "returned",
+          r -> r.stats().returned());
+      gauge(registry, "runnel.reporter.pending", "Events taken and not yet delivered", reporter,
+          tags, r -> r.stats().pending());
+      FunctionCounter.builder("runnel.reporter.failed.deliveries", reporter,
+              r -> r.stats().failedDeliveries())
+          .description("Deliveries the policy gave up on (each batch is delivered again)")
+          .tags(tags)
+          .register(registry);
+    };
+  }
+
+  private static Tags nameTag(String name) {
+    return Tags.of(Tag.of("name", Objects.requireNonNull(name, "name")));
+  }
+
+  private static <T> void gauge(
+      MeterRegistry registry,
+      String meter,
+      String description,
+      T object,
+      Tags tags,
+      ToDoubleFunction<T> value) {
+    Gauge.builder(meter, object, value).description(description).tags(tags).register(registry);
+  }
+
+  private static <T> void counter(
+      MeterRegistry registry,
+      String meter,
+      T object,
+      Tags tags,
+      String outcome,
+      ToDoubleFunction<T> value) {
+    FunctionCounter.builder(meter, object, value)
+        .tags(tags)
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+}

@@ -1,0 +1,4 @@
+/**
+ * Micrometer meters for Runnel: {@link dev.runnel.micrometer.RunnelMetrics}.
+ */
+package dev.runnel.micrometer;
