@@ -29,6 +29,11 @@ import java.util.random.RandomGenerator;
  * Implementations must be stateless (the previous delay is passed in), so one backoff serves any
  * number of concurrent calls.
  *
+ * <p>Go: {@code cenkalti/backoff}'s {@code ConstantBackOff} and {@code ExponentialBackOff} (whose
+ * {@code RandomizationFactor} is {@link #linearJitter}'s fraction applied to an exponential), and
+ * the jitter helpers of {@code avast/retry-go}; here the previous delay is an argument instead of
+ * state in the backoff, so one value is shared safely.
+ *
  * {@snippet :
  * Retry retry = Retry.builder()
  *     .backoff(Backoff.exponentialFullJitter(Duration.ofMillis(50), Duration.ofSeconds(5)))

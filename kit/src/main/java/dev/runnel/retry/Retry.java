@@ -35,7 +35,7 @@ import java.util.random.RandomGenerator;
  * most, each instance once) added as suppressed. When the context ends during a wait, the wait
  * ends at once and {@code ctx.err()} is added after them; when the budget refuses a retry, a
  * {@link CallRejectedException} is. An interrupt during a wait throws {@link
- * InterruptedException} with the failures suppressed. When the last outcome was a result the
+ * InterruptedException} with the last failure (carrying the earlier ones) suppressed. When the last outcome was a result the
  * predicate rejected, giving up returns that result, except that a context ending during the
  * wait throws {@code ctx.err()}.
  *

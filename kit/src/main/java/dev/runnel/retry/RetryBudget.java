@@ -18,6 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe; neither method blocks beyond a short critical section that runs no user code.
  *
+ * <p>Go: gRPC-Go's retry throttling (the service config's {@code retryThrottling}: tokens, a
+ * ratio, a threshold) is the token-bucket form of the same idea; Go's standard library has none.
+ *
  * <p>Memory consistency effects: a deposit or withdrawal happens-before every later {@link
  * #tryWithdraw()} and {@link #balance()} that accounts for it.
  *
