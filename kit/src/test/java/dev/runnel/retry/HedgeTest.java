@@ -158,6 +158,48 @@ class HedgeTest {
   }
 
   @Test
+  void anInterruptCancelsAndAwaitsTheAttemptsThenThrowsInterrupted() throws Exception {
+    Hedge h = Hedge.builder().clock(clock).maxAttempts(2).delay(Duration.ofHours(1)).build();
+    AtomicInteger ended = new AtomicInteger();
+    CompletableFuture<Thread> caller = new CompletableFuture<>();
+    CompletableFuture<String> f = new CompletableFuture<>();
+    Go.go(() -> {
+      caller.complete(Thread.currentThread());
+      try {
+        f.complete(h.call(Context.background(), c -> {
+          started.release();
+          try {
+            return untilCancelled(c);
+          } finally {
+            ended.incrementAndGet();
+          }
+        }));
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    started.acquire();
+    caller.join().interrupt();
+    Throwable t = f.handle((v, e) -> e).join();
+    assertThat(t).isInstanceOf(InterruptedException.class);
+    assertThat(ended).hasValue(1); // the attempt ended before the call threw
+  }
+
+  @Test
+  void aHedgeInsideARetryHedgesEachAttempt() throws Exception {
+    Hedge h = Hedge.builder().clock(clock).maxAttempts(2).delay(Duration.ofHours(1)).build();
+    Retry r = Retry.builder().clock(clock).backoff(Backoff.fixed(Duration.ZERO)).build();
+    String result = dev.runnel.resilience.Policy.chain(r, h).call(Context.background(), c -> {
+      if (attempts.incrementAndGet() <= 2) {
+        throw new IOException("attempt " + attempts.get());
+      }
+      return "third";
+    });
+    assertThat(result).isEqualTo("third"); // retry 1: primary and its hedge fail; retry 2 wins
+    assertThat(attempts).hasValue(3);
+  }
+
+  @Test
   void badOptionsAreRefused() {
     assertThatThrownBy(() -> Hedge.builder().maxAttempts(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts");

@@ -209,6 +209,23 @@ class RetryTest {
   }
 
   @Test
+  void aPerAttemptTimeoutInsideTheRetryIsRetried() throws Exception {
+    Context ctx = Context.withClock(Context.background(), clock);
+    Policy p = Policy.chain(retry().build(), Policy.timeout(Duration.ofSeconds(1)));
+    CompletableFuture<String> f = async(p, ctx, c -> {
+      if (attempts.incrementAndGet() == 1) {
+        c.done().receive();
+        throw c.err();
+      }
+      return "second";
+    });
+    clock.awaitPendingTimers(1); // the first attempt's deadline
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(f.join()).isEqualTo("second");
+    assertThat(events.get(0).failure()).isInstanceOf(DeadlineExceededException.class);
+  }
+
+  @Test
   void theContextEndingDuringAWaitEndsItAtOnceWithTheLastFailure() throws Exception {
     CancelContext ctx = Context.withCancel(Context.background());
     Retry r = retry().maxAttempts(10).backoff(Backoff.fixed(Duration.ofHours(1))).build();
