@@ -18,7 +18,8 @@ import java.util.random.RandomGenerator;
  *   <tr><td>{@link #linear}</td><td>b + (n-1)·step</td></tr>
  *   <tr><td>{@link #linearJitter}</td><td>(b + (n-1)·step)·(1 ± jitter), uniform</td></tr>
  *   <tr><td>{@link #exponential}</td><td>min(c, b·m<sup>n-1</sup>)</td></tr>
- *   <tr><td>{@link #exponentialFullJitter}</td><td>uniform in [0, min(c, b·2<sup>n-1</sup>)]</td></tr>
+ *   <tr><td>{@link #exponentialFullJitter}</td><td>uniform in [0, min(c,
+ *       b·2<sup>n-1</sup>)]</td></tr>
  *   <tr><td>{@link #exponentialEqualJitter}</td><td>t/2 + uniform in [0, t/2], t = min(c,
  *       b·2<sup>n-1</sup>)</td></tr>
  *   <tr><td>{@link #decorrelatedJitter}</td><td>min(c, uniform in [b, 3·previous]), previous =
@@ -111,7 +112,8 @@ public interface Backoff {
     if (!(multiplier >= 1) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("multiplier must be finite and at least 1: " + multiplier);
     }
-    return (retry, previous, random) -> Duration.ofNanos(Delays.exponential(b, multiplier, retry, c));
+    return (retry, previous, random) ->
+        Duration.ofNanos(Delays.exponential(b, multiplier, retry, c));
   }
 
   /**

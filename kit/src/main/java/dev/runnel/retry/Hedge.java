@@ -55,6 +55,7 @@ public final class Hedge implements Policy {
   private final double percentile;
   private final int minSamples;
   private final int maxHedgesInFlight;
+
   /** Hedges (not first attempts) running now, across all calls; at most maxHedgesInFlight. */
   private final AtomicInteger hedgesInFlight = new AtomicInteger();
 
@@ -132,8 +133,11 @@ public final class Hedge implements Policy {
 
   @Override
   public String toString() {
-    return "Hedge(maxAttempts=" + maxAttempts + ", delay="
-        + (latencies != null ? "p" + percentile + " else " : "") + Duration.ofNanos(fixedDelay)
+    return "Hedge(maxAttempts="
+        + maxAttempts
+        + ", delay="
+        + (latencies != null ? "p" + percentile + " else " : "")
+        + Duration.ofNanos(fixedDelay)
         + ")";
   }
 

@@ -33,8 +33,10 @@ final class HedgedCall<T> {
   private CancelContext attempts;
   private int started;
   private int finished;
+
   /** Set once no more attempts may start: a winner, a refused hedge, the caller's end. */
   private boolean stopStarting;
+
   private Outcome winner;
   private final List<Throwable> failures = new ArrayList<>();
   private Timer timer;
@@ -88,10 +90,12 @@ final class HedgedCall<T> {
     try {
       Select.select()
           .onReceive(outcomes, this::accept)
-          .onReceive(timer.c(), fired -> {
-            timer = null;
-            startHedge();
-          })
+          .onReceive(
+              timer.c(),
+              fired -> {
+                timer = null;
+                startHedge();
+              })
           .onReceive(caller.done(), end -> stopStarting = true)
           .run();
     } catch (InterruptedException e) {
@@ -147,19 +151,20 @@ final class HedgedCall<T> {
   private void start(boolean isHedge) {
     started++;
     Context c = attempts;
-    Go.go(() -> {
-      long t0 = hedge.clock.nanoTime();
-      Outcome o;
-      try {
-        o = new Outcome(task.run(c), null, hedge.clock.nanoTime() - t0);
-      } catch (Throwable t) {
-        o = new Outcome(null, t, 0);
-      }
-      if (isHedge) {
-        hedge.hedgeEnded();
-      }
-      outcomes.trySend(o); // never full: capacity is maxAttempts
-    });
+    Go.go(
+        () -> {
+          long t0 = hedge.clock.nanoTime();
+          Outcome o;
+          try {
+            o = new Outcome(task.run(c), null, hedge.clock.nanoTime() - t0);
+          } catch (Throwable t) {
+            o = new Outcome(null, t, 0);
+          }
+          if (isHedge) {
+            hedge.hedgeEnded();
+          }
+          outcomes.trySend(o); // never full: capacity is maxAttempts
+        });
   }
 
   private static Exception rethrowable(Throwable t) {

@@ -35,9 +35,9 @@ import java.util.random.RandomGenerator;
  * most, each instance once) added as suppressed. When the context ends during a wait, the wait
  * ends at once and {@code ctx.err()} is added after them; when the budget refuses a retry, a
  * {@link CallRejectedException} is. An interrupt during a wait throws {@link
- * InterruptedException} with the last failure (carrying the earlier ones) suppressed. When the last outcome was a result the
- * predicate rejected, giving up returns that result, except that a context ending during the
- * wait throws {@code ctx.err()}.
+ * InterruptedException} with the last failure (carrying the earlier ones) suppressed. When the
+ * last outcome was a result the predicate rejected, giving up returns that result, except that a
+ * context ending during the wait throws {@code ctx.err()}.
  *
  * <p><b>Time.</b> Waits, elapsed time and the budget run on the builder's {@link Clock} (the
  * system clock by default); with a {@link dev.runnel.time.ManualClock}, tests advance time by
@@ -77,6 +77,7 @@ public final class Retry implements Policy {
   private final RetryBudget budget;
   private final RandomGenerator random;
   private final Clock clock;
+
   /** Whether the call must read the clock before its first attempt. */
   private final boolean timed;
 
@@ -160,7 +161,9 @@ public final class Retry implements Policy {
         throw Failures.join(
             last,
             earlier,
-            budgetSpent ? new CallRejectedException("retry budget spent: " + budget, Duration.ZERO) : null,
+            budgetSpent
+                ? new CallRejectedException("retry budget spent: " + budget, Duration.ZERO)
+                : null,
             ctx);
       }
       try {
@@ -202,7 +205,11 @@ public final class Retry implements Policy {
    * retryable, or a limit forbids it.
    */
   private Duration nextDelay(
-      Context ctx, int attempt, Duration previous, RandomGenerator rnd, long start,
+      Context ctx,
+      int attempt,
+      Duration previous,
+      RandomGenerator rnd,
+      long start,
       Exception failure) {
     if (attempt >= maxAttempts || (failure != null && !retryable(ctx, failure))) {
       return null;
@@ -219,8 +226,7 @@ public final class Retry implements Policy {
       }
     }
     d = Math.min(d, maxDelay);
-    if (maxElapsed != Delays.MAX
-        && Delays.saturatedAdd(clock.nanoTime() - start, d) > maxElapsed) {
+    if (maxElapsed != Delays.MAX && Delays.saturatedAdd(clock.nanoTime() - start, d) > maxElapsed) {
       return null;
     }
     return Duration.ofNanos(d);

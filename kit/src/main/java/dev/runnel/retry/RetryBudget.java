@@ -81,8 +81,13 @@ public final class RetryBudget {
     this.floor = minRetriesPerSecond * (bucketNanos * BUCKETS / 1e9);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.description =
-        "RetryBudget(ratio=" + ratio + ", minRetriesPerSecond=" + minRetriesPerSecond
-            + ", window=" + window + ")";
+        "RetryBudget(ratio="
+            + ratio
+            + ", minRetriesPerSecond="
+            + minRetriesPerSecond
+            + ", window="
+            + window
+            + ")";
     long now = epochNow();
     for (int i = 0; i < BUCKETS; i++) {
       epoch[i] = now;

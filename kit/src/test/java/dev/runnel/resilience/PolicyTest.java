@@ -51,13 +51,14 @@ class PolicyTest {
 
   private static <T> CompletableFuture<T> async(Policy p, Context ctx, Task<T> task) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    Go.go(() -> {
-      try {
-        f.complete(p.call(ctx, task));
-      } catch (Throwable t) {
-        f.completeExceptionally(t);
-      }
-    });
+    Go.go(
+        () -> {
+          try {
+            f.complete(p.call(ctx, task));
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          }
+        });
     return f;
   }
 
@@ -68,10 +69,13 @@ class PolicyTest {
   @Test
   void chainRunsTheFirstOutermostAndTheLastClosestToTheTask() throws Exception {
     Policy p = Policy.chain(logging("a"), logging("b"), logging("c"));
-    String r = p.call(Context.background(), ctx -> {
-      log.add("task");
-      return "r";
-    });
+    String r =
+        p.call(
+            Context.background(),
+            ctx -> {
+              log.add("task");
+              return "r";
+            });
     assertThat(r).isEqualTo("r");
     assertThat(log).containsExactly("a>", "b>", "c>", "task", "<c", "<b", "<a");
     assertThat(p).hasToString("a > b > c");
@@ -94,10 +98,14 @@ class PolicyTest {
   void aTimeoutEndsTheTasksContextOnTheContextsClock() throws Exception {
     Context ctx = Context.withClock(Context.background(), clock);
     Policy p = Policy.timeout(Duration.ofSeconds(2));
-    CompletableFuture<String> f = async(p, ctx, c -> {
-      c.done().receive();
-      throw c.err();
-    });
+    CompletableFuture<String> f =
+        async(
+            p,
+            ctx,
+            c -> {
+              c.done().receive();
+              throw c.err();
+            });
     clock.awaitPendingTimers(1);
     assertThat(f).isNotDone();
     clock.advance(Duration.ofSeconds(2));
@@ -116,13 +124,14 @@ class PolicyTest {
     Semaphore entered = new Semaphore(0);
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
-    Task<String> task = c -> {
-      most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-      entered.release();
-      release.await();
-      inside.decrementAndGet();
-      return "done";
-    };
+    Task<String> task =
+        c -> {
+          most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+          entered.release();
+          release.await();
+          inside.decrementAndGet();
+          return "done";
+        };
     CompletableFuture<String> a = async(p, Context.background(), task);
     CompletableFuture<String> b = async(p, Context.background(), task);
     entered.acquire(2);
@@ -142,9 +151,14 @@ class PolicyTest {
   @Test
   void aBulkheadReleasesItsUnitWhenTheTaskFails() {
     WeightedSemaphore sem = new WeightedSemaphore(1);
-    assertThatThrownBy(() -> Policy.bulkhead(sem).call(Context.background(), c -> {
-          throw new IllegalStateException("boom");
-        }))
+    assertThatThrownBy(
+            () ->
+                Policy.bulkhead(sem)
+                    .call(
+                        Context.background(),
+                        c -> {
+                          throw new IllegalStateException("boom");
+                        }))
         .hasMessage("boom");
     assertThat(sem.inUse()).isZero();
   }

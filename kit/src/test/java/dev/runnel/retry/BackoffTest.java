@@ -32,7 +32,8 @@ class BackoffTest {
 
   @Test
   void fixedWaitsTheSameEveryTime() {
-    assertThat(sequence(Backoff.fixed(ms(250)), 4, 1)).containsExactly(ms(250), ms(250), ms(250), ms(250));
+    assertThat(sequence(Backoff.fixed(ms(250)), 4, 1))
+        .containsExactly(ms(250), ms(250), ms(250), ms(250));
   }
 
   @Test
@@ -120,27 +121,36 @@ class BackoffTest {
   @Test
   void hugeRetryNumbersSaturateInsteadOfOverflowing() {
     Random random = new Random(1);
-    assertThat(Backoff.exponential(ms(100), 2, Duration.ofHours(1)).delay(10_000, Duration.ZERO, random))
+    assertThat(
+            Backoff.exponential(ms(100), 2, Duration.ofHours(1))
+                .delay(10_000, Duration.ZERO, random))
         .isEqualTo(Duration.ofHours(1));
-    Duration linear = Backoff.linear(Duration.ofDays(365 * 100), Duration.ofDays(365 * 100))
-        .delay(Integer.MAX_VALUE, Duration.ZERO, random);
+    Duration linear =
+        Backoff.linear(Duration.ofDays(365 * 100), Duration.ofDays(365 * 100))
+            .delay(Integer.MAX_VALUE, Duration.ZERO, random);
     assertThat(linear).isPositive().isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
-    assertThat(Backoff.exponentialFullJitter(ms(1), Duration.ofNanos(Long.MAX_VALUE))
-            .delay(Integer.MAX_VALUE, Duration.ZERO, random))
+    assertThat(
+            Backoff.exponentialFullJitter(ms(1), Duration.ofNanos(Long.MAX_VALUE))
+                .delay(Integer.MAX_VALUE, Duration.ZERO, random))
         .isBetween(Duration.ZERO, Duration.ofNanos(Long.MAX_VALUE));
   }
 
   @Test
   void badArgumentsAreRefusedWithTheirName() {
     assertThatThrownBy(() -> Backoff.fixed(ms(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delay is negative");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delay is negative");
     assertThatThrownBy(() -> Backoff.fixed(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("delay");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("delay");
     assertThatThrownBy(() -> Backoff.exponential(ms(1), 0.5, ms(10)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiplier");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("multiplier");
     assertThatThrownBy(() -> Backoff.linearJitter(ms(1), ms(1), 1.5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jitter");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jitter");
     assertThatThrownBy(() -> Backoff.decorrelatedJitter(ms(10), ms(5)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below base");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("below base");
   }
 }

@@ -3,7 +3,6 @@ package dev.runnel.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runnel.Go;
 import dev.runnel.context.Context;
 import dev.runnel.resilience.CallRejectedException;
 import dev.runnel.sync.WaitGroup;
@@ -60,28 +59,37 @@ class RetryBudgetTest {
   void anOutageCannotMultiplyTheLoad() throws Exception {
     double ratio = 0.2;
     RetryBudget budget = new RetryBudget(ratio, 1, Duration.ofSeconds(10), clock);
-    Retry retry = Retry.builder().clock(clock).maxAttempts(5)
-        .backoff(Backoff.fixed(Duration.ZERO)).budget(budget).build();
+    Retry retry =
+        Retry.builder()
+            .clock(clock)
+            .maxAttempts(5)
+            .backoff(Backoff.fixed(Duration.ZERO))
+            .budget(budget)
+            .build();
     AtomicInteger attempts = new AtomicInteger();
     AtomicInteger rejected = new AtomicInteger();
     int callers = 20;
     int callsEach = 10;
     WaitGroup wg = new WaitGroup();
     for (int c = 0; c < callers; c++) {
-      wg.go(() -> {
-        for (int i = 0; i < callsEach; i++) {
-          try {
-            retry.call(Context.background(), ctx -> {
-              attempts.incrementAndGet();
-              throw new IOException("503");
-            });
-          } catch (IOException e) {
-            if (Arrays.stream(e.getSuppressed()).anyMatch(CallRejectedException.class::isInstance)) {
-              rejected.incrementAndGet();
+      wg.go(
+          () -> {
+            for (int i = 0; i < callsEach; i++) {
+              try {
+                retry.call(
+                    Context.background(),
+                    ctx -> {
+                      attempts.incrementAndGet();
+                      throw new IOException("503");
+                    });
+              } catch (IOException e) {
+                if (Arrays.stream(e.getSuppressed())
+                    .anyMatch(CallRejectedException.class::isInstance)) {
+                  rejected.incrementAndGet();
+                }
+              }
             }
-          }
-        }
-      });
+          });
     }
     wg.await();
     int first = callers * callsEach;
@@ -93,11 +101,14 @@ class RetryBudgetTest {
   @Test
   void badArgumentsAreRefused() {
     assertThatThrownBy(() -> new RetryBudget(-1, 0, Duration.ofSeconds(1), clock))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ratio");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ratio");
     assertThatThrownBy(() -> new RetryBudget(0, Double.NaN, Duration.ofSeconds(1), clock))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minRetriesPerSecond");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("minRetriesPerSecond");
     assertThatThrownBy(() -> new RetryBudget(0, 0, Duration.ofNanos(5), clock))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("window");
     assertThatThrownBy(() -> new RetryBudget(0, 0, Duration.ofSeconds(1), null))
         .isInstanceOf(NullPointerException.class);
   }

@@ -49,13 +49,14 @@ class RetryTest {
   /** Runs the call in a goroutine, so the test can drive the clock. */
   private static <T> CompletableFuture<T> async(Policy p, Context ctx, Task<T> task) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    Go.go(() -> {
-      try {
-        f.complete(p.call(ctx, task));
-      } catch (Throwable t) {
-        f.completeExceptionally(t);
-      }
-    });
+    Go.go(
+        () -> {
+          try {
+            f.complete(p.call(ctx, task));
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          }
+        });
     return f;
   }
 
@@ -89,7 +90,8 @@ class RetryTest {
     passWaits(2);
     assertThat(f.join()).isEqualTo("ok3");
     assertThat(events).extracting(RetryEvent::attempt).containsExactly(1, 2, 3);
-    assertThat(events).extracting(RetryEvent::nextDelay)
+    assertThat(events)
+        .extracting(RetryEvent::nextDelay)
         .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), null);
     assertThat(events.get(2).elapsed()).isEqualTo(Duration.ofSeconds(2));
     assertThat(events.get(0).failure()).hasMessage("1");
@@ -102,8 +104,11 @@ class RetryTest {
     assertThatThrownBy(() -> r.call(Context.background(), failing(10)))
         .isInstanceOf(IOException.class)
         .hasMessage("4")
-        .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
-            .containsExactly("1", "2", "3"));
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .extracting(Throwable::getMessage)
+                    .containsExactly("1", "2", "3"));
     assertThat(attempts).hasValue(4);
     assertThat(events.get(3).willRetry()).isFalse();
   }
@@ -112,10 +117,14 @@ class RetryTest {
   void theSameExceptionThrownEveryTimeIsNotSuppressedIntoItself() {
     IOException same = new IOException("same");
     Retry r = retry().maxAttempts(3).build();
-    assertThatThrownBy(() -> r.call(Context.background(), ctx -> {
-          attempts.incrementAndGet();
-          throw same;
-        }))
+    assertThatThrownBy(
+            () ->
+                r.call(
+                    Context.background(),
+                    ctx -> {
+                      attempts.incrementAndGet();
+                      throw same;
+                    }))
         .isSameAs(same);
     assertThat(same.getSuppressed()).isEmpty();
     assertThat(attempts).hasValue(3);
@@ -123,8 +132,12 @@ class RetryTest {
 
   @Test
   void maxElapsedStopsBeforeAWaitThatWouldPassIt() throws Exception {
-    Retry r = retry().maxAttempts(100).maxElapsed(Duration.ofMillis(2500))
-        .backoff(Backoff.fixed(Duration.ofSeconds(1))).build();
+    Retry r =
+        retry()
+            .maxAttempts(100)
+            .maxElapsed(Duration.ofMillis(2500))
+            .backoff(Backoff.fixed(Duration.ofSeconds(1)))
+            .build();
     CompletableFuture<String> f = async(r, Context.background(), failing(100));
     passWaits(2);
     assertThat(failureOf(f)).hasMessage("3");
@@ -134,22 +147,36 @@ class RetryTest {
 
   @Test
   void maxDelayShortensEachWait() throws Exception {
-    Retry r = retry().maxAttempts(5).maxDelay(Duration.ofSeconds(3))
-        .backoff(Backoff.exponential(Duration.ofSeconds(1), 2, Duration.ofHours(1))).build();
+    Retry r =
+        retry()
+            .maxAttempts(5)
+            .maxDelay(Duration.ofSeconds(3))
+            .backoff(Backoff.exponential(Duration.ofSeconds(1), 2, Duration.ofHours(1)))
+            .build();
     CompletableFuture<String> f = async(r, Context.background(), failing(100));
     passWaits(4);
     assertThat(failureOf(f)).hasMessage("5");
-    assertThat(events).extracting(RetryEvent::nextDelay).containsExactly(
-        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3), null);
+    assertThat(events)
+        .extracting(RetryEvent::nextDelay)
+        .containsExactly(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(3),
+            null);
   }
 
   @Test
   void theUserPredicateRefusesFailuresAtOnce() {
     Retry r = retry().retryOn(e -> !(e instanceof IllegalArgumentException)).build();
-    assertThatThrownBy(() -> r.call(Context.background(), ctx -> {
-          attempts.incrementAndGet();
-          throw new IllegalArgumentException("400 Bad Request");
-        }))
+    assertThatThrownBy(
+            () ->
+                r.call(
+                    Context.background(),
+                    ctx -> {
+                      attempts.incrementAndGet();
+                      throw new IllegalArgumentException("400 Bad Request");
+                    }))
         .hasMessage("400 Bad Request");
     assertThat(attempts).hasValue(1);
   }
@@ -157,15 +184,19 @@ class RetryTest {
   @Test
   void aResultThePredicateRejectsIsRetriedAndReturnedWhenAttemptsRunOut() throws Exception {
     Retry r = retry().maxAttempts(5).retryOnResult("pending"::equals).build();
-    String done = r.call(Context.background(), ctx -> attempts.incrementAndGet() < 3 ? "pending" : "done");
+    String done =
+        r.call(Context.background(), ctx -> attempts.incrementAndGet() < 3 ? "pending" : "done");
     assertThat(done).isEqualTo("done");
     assertThat(attempts).hasValue(3);
     attempts.set(0);
     Retry three = retry().maxAttempts(3).retryOnResult("pending"::equals).build();
-    String pending = three.call(Context.background(), ctx -> {
-      attempts.incrementAndGet();
-      return "pending";
-    });
+    String pending =
+        three.call(
+            Context.background(),
+            ctx -> {
+              attempts.incrementAndGet();
+              return "pending";
+            });
     assertThat(pending).isEqualTo("pending");
     assertThat(attempts).hasValue(3);
   }
@@ -173,10 +204,14 @@ class RetryTest {
   @Test
   void interruptionIsNeverRetried() {
     Retry r = retry().build();
-    assertThatThrownBy(() -> r.call(Context.background(), ctx -> {
-          attempts.incrementAndGet();
-          throw new InterruptedException("stop");
-        }))
+    assertThatThrownBy(
+            () ->
+                r.call(
+                    Context.background(),
+                    ctx -> {
+                      attempts.incrementAndGet();
+                      throw new InterruptedException("stop");
+                    }))
         .isInstanceOf(InterruptedException.class);
     assertThat(attempts).hasValue(1);
   }
@@ -186,10 +221,14 @@ class RetryTest {
     CancelContext ctx = Context.withCancel(Context.background());
     ctx.cancel();
     Retry r = retry().build();
-    assertThatThrownBy(() -> r.call(ctx, c -> {
-          attempts.incrementAndGet();
-          throw c.err();
-        }))
+    assertThatThrownBy(
+            () ->
+                r.call(
+                    ctx,
+                    c -> {
+                      attempts.incrementAndGet();
+                      throw c.err();
+                    }))
         .isSameAs(ctx.err());
     assertThat(attempts).hasValue(1);
     assertThat(ctx.err().getSuppressed()).isEmpty();
@@ -198,12 +237,15 @@ class RetryTest {
   @Test
   void anInnerDeadlineIsRetriedWhileTheCallerLives() throws Exception {
     Retry r = retry().build();
-    String ok = r.call(Context.background(), ctx -> {
-      if (attempts.incrementAndGet() < 3) {
-        throw new DeadlineExceededException();
-      }
-      return "ok";
-    });
+    String ok =
+        r.call(
+            Context.background(),
+            ctx -> {
+              if (attempts.incrementAndGet() < 3) {
+                throw new DeadlineExceededException();
+              }
+              return "ok";
+            });
     assertThat(ok).isEqualTo("ok");
     assertThat(attempts).hasValue(3);
   }
@@ -212,13 +254,17 @@ class RetryTest {
   void aPerAttemptTimeoutInsideTheRetryIsRetried() throws Exception {
     Context ctx = Context.withClock(Context.background(), clock);
     Policy p = Policy.chain(retry().build(), Policy.timeout(Duration.ofSeconds(1)));
-    CompletableFuture<String> f = async(p, ctx, c -> {
-      if (attempts.incrementAndGet() == 1) {
-        c.done().receive();
-        throw c.err();
-      }
-      return "second";
-    });
+    CompletableFuture<String> f =
+        async(
+            p,
+            ctx,
+            c -> {
+              if (attempts.incrementAndGet() == 1) {
+                c.done().receive();
+                throw c.err();
+              }
+              return "second";
+            });
     clock.awaitPendingTimers(1); // the first attempt's deadline
     clock.advance(Duration.ofSeconds(1));
     assertThat(f.join()).isEqualTo("second");
@@ -237,7 +283,9 @@ class RetryTest {
     assertThat(t).isInstanceOf(IOException.class).hasMessage("2");
     assertThat(t.getSuppressed()).hasSize(2);
     assertThat(t.getSuppressed()[0]).hasMessage("1");
-    assertThat(t.getSuppressed()[1]).isSameAs(ctx.err()).isInstanceOf(ContextCanceledException.class);
+    assertThat(t.getSuppressed()[1])
+        .isSameAs(ctx.err())
+        .isInstanceOf(ContextCanceledException.class);
     assertThat(attempts).hasValue(2);
   }
 
@@ -245,11 +293,15 @@ class RetryTest {
   void anInterruptDuringAWaitThrowsInterruptedWithTheFailures() throws Exception {
     Retry r = retry().backoff(Backoff.fixed(Duration.ofHours(1))).build();
     AtomicReference<Thread> caller = new AtomicReference<>();
-    CompletableFuture<String> f = async(r, Context.background(), ctx -> {
-      caller.set(Thread.currentThread());
-      attempts.incrementAndGet();
-      throw new IOException("down");
-    });
+    CompletableFuture<String> f =
+        async(
+            r,
+            Context.background(),
+            ctx -> {
+              caller.set(Thread.currentThread());
+              attempts.incrementAndGet();
+              throw new IOException("down");
+            });
     clock.awaitPendingTimers(1);
     caller.get().interrupt();
     Throwable t = failureOf(f);
@@ -261,15 +313,16 @@ class RetryTest {
   @Test
   void aRejectionIsRetriedOnlyAfterItsRetryAfter() throws Exception {
     AtomicInteger asked = new AtomicInteger();
-    Policy breaker = new Policy() {
-      @Override
-      public <T> T call(Context ctx, Task<T> task) throws Exception {
-        if (asked.incrementAndGet() == 1) {
-          throw new CallRejectedException("open", Duration.ofSeconds(5));
-        }
-        return task.run(ctx);
-      }
-    };
+    Policy breaker =
+        new Policy() {
+          @Override
+          public <T> T call(Context ctx, Task<T> task) throws Exception {
+            if (asked.incrementAndGet() == 1) {
+              throw new CallRejectedException("open", Duration.ofSeconds(5));
+            }
+            return task.run(ctx);
+          }
+        };
     Retry r = retry().backoff(Backoff.fixed(Duration.ofSeconds(1))).build();
     CompletableFuture<String> f = async(Policy.chain(r, breaker), Context.background(), failing(0));
     clock.awaitPendingTimers(1);
@@ -284,20 +337,21 @@ class RetryTest {
   void aRejectionWithNothingToWaitForOrTooLongAWaitFailsAtOnce() {
     AtomicInteger asked = new AtomicInteger();
     Duration[] retryAfter = {Duration.ZERO};
-    Policy rejecting = new Policy() {
-      @Override
-      public <T> T call(Context ctx, Task<T> task) {
-        asked.incrementAndGet();
-        throw new CallRejectedException("open", retryAfter[0]);
-      }
-    };
+    Policy rejecting =
+        new Policy() {
+          @Override
+          public <T> T call(Context ctx, Task<T> task) {
+            asked.incrementAndGet();
+            throw new CallRejectedException("open", retryAfter[0]);
+          }
+        };
     Policy p = Policy.chain(retry().maxAttempts(1000).build(), rejecting);
     assertThatThrownBy(() -> p.call(Context.background(), failing(0)))
         .isInstanceOf(CallRejectedException.class);
     assertThat(asked).hasValue(1);
     retryAfter[0] = Duration.ofMinutes(1);
-    Policy capped = Policy.chain(
-        retry().maxAttempts(1000).maxDelay(Duration.ofSeconds(10)).build(), rejecting);
+    Policy capped =
+        Policy.chain(retry().maxAttempts(1000).maxDelay(Duration.ofSeconds(10)).build(), rejecting);
     assertThatThrownBy(() -> capped.call(Context.background(), failing(0)))
         .isInstanceOf(CallRejectedException.class);
     assertThat(asked).hasValue(2);
@@ -310,20 +364,24 @@ class RetryTest {
     Retry r = retry().maxAttempts(5).budget(budget).build();
     assertThatThrownBy(() -> r.call(Context.background(), failing(100)))
         .hasMessage("2")
-        .satisfies(e -> {
-          assertThat(e.getSuppressed()).hasSize(2);
-          assertThat(e.getSuppressed()[1]).isInstanceOf(CallRejectedException.class);
-        });
+        .satisfies(
+            e -> {
+              assertThat(e.getSuppressed()).hasSize(2);
+              assertThat(e.getSuppressed()[1]).isInstanceOf(CallRejectedException.class);
+            });
     assertThat(attempts).hasValue(2);
   }
 
   @Test
   void badOptionsAreRefused() {
     assertThatThrownBy(() -> Retry.builder().maxAttempts(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxAttempts");
     assertThatThrownBy(() -> Retry.builder().maxElapsed(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxElapsed");
-    assertThatThrownBy(() -> Retry.builder().retryOn(null)).isInstanceOf(NullPointerException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxElapsed");
+    assertThatThrownBy(() -> Retry.builder().retryOn(null))
+        .isInstanceOf(NullPointerException.class);
     Retry r = Retry.builder().build();
     assertThatThrownBy(() -> r.call(null, ctx -> 1)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> r.call(Context.background(), null))
