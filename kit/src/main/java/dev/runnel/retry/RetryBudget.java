@@ -3,6 +3,7 @@ package dev.runnel.retry;
 import dev.runnel.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #tryWithdraw()} before each retry; a refused withdrawal ends the call at once. The window
  * slides in tenths: it is ten buckets of {@code window / 10} each.
  *
- * <p>Thread-safe; neither method blocks beyond a short critical section that runs no user code.
+ * <p>Thread-safe. {@link #deposit()} takes no lock except once per tenth of the window; {@link
+ * #tryWithdraw()} holds a short lock that runs no user code; neither blocks otherwise.
  *
  * <p>Go: gRPC-Go's retry throttling (the service config's {@code retryThrottling}: tokens, a
  * ratio, a threshold) is the token-bucket form of the same idea; Go's standard library has none.
@@ -39,10 +41,19 @@ public final class RetryBudget {
   private final Clock clock;
   private final String description;
 
+  /*
+   * Implementation notes: bucket i counts the events of epoch i (nanoTime / bucketNanos), and
+   * epochs only move forward. A deposit is lock-free on its fast path: it increments its bucket
+   * once the bucket holds its epoch; moving a bucket to a newer epoch (zeroing its counts, then
+   * publishing the epoch with a volatile write that the fast path's volatile read pairs with),
+   * every withdrawal and every balance happen under the lock, so withdrawals never exceed the
+   * balance. A deposit that races with the roll of its own bucket a whole window later may be
+   * counted in the newer epoch: the window is then generous by that one deposit.
+   */
   private final ReentrantLock lock = new ReentrantLock();
-  // Guarded by lock: bucket i counts the events of epoch[i] (nanoTime / bucketNanos).
-  private final long[] epoch = new long[BUCKETS];
-  private final long[] deposits = new long[BUCKETS];
+  private final AtomicLongArray epochs = new AtomicLongArray(BUCKETS);
+  private final AtomicLongArray deposits = new AtomicLongArray(BUCKETS);
+  // Guarded by lock.
   private final long[] withdrawals = new long[BUCKETS];
 
   /**
@@ -90,18 +101,23 @@ public final class RetryBudget {
             + ")";
     long now = epochNow();
     for (int i = 0; i < BUCKETS; i++) {
-      epoch[i] = now;
+      epochs.set(i, now);
     }
   }
 
   /** Records a first attempt: it earns {@code ratio} retries for the length of the window. */
   public void deposit() {
-    lock.lock();
-    try {
-      deposits[bucket(epochNow())]++;
-    } finally {
-      lock.unlock();
+    long now = epochNow();
+    int i = index(now);
+    if (epochs.get(i) < now) {
+      lock.lock();
+      try {
+        roll(i, now);
+      } finally {
+        lock.unlock();
+      }
     }
+    deposits.getAndIncrement(i);
   }
 
   /**
@@ -116,7 +132,9 @@ public final class RetryBudget {
       if (balanceLocked(now) < 1) {
         return false;
       }
-      withdrawals[bucket(now)]++;
+      int i = index(now);
+      roll(i, now);
+      withdrawals[i]++;
       return true;
     } finally {
       lock.unlock();
@@ -142,23 +160,25 @@ public final class RetryBudget {
     return Math.floorDiv(clock.nanoTime(), bucketNanos);
   }
 
-  /** The index of {@code now}'s bucket, clearing it if it last held an older epoch. */
-  private int bucket(long now) {
-    int i = (int) Math.floorMod(now, (long) BUCKETS);
-    if (epoch[i] != now) {
-      epoch[i] = now;
-      deposits[i] = 0;
+  private static int index(long epoch) {
+    return (int) Math.floorMod(epoch, (long) BUCKETS);
+  }
+
+  /** Moves bucket {@code i} to epoch {@code now} if it holds an older one. Holds the lock. */
+  private void roll(int i, long now) {
+    if (epochs.get(i) < now) {
+      deposits.set(i, 0);
       withdrawals[i] = 0;
+      epochs.set(i, now);
     }
-    return i;
   }
 
   private double balanceLocked(long now) {
     long d = 0;
     long w = 0;
     for (int i = 0; i < BUCKETS; i++) {
-      if (now - epoch[i] < BUCKETS) {
-        d += deposits[i];
+      if (now - epochs.get(i) < BUCKETS) {
+        d += deposits.get(i);
         w += withdrawals[i];
       }
     }
