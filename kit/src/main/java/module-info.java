@@ -1,6 +1,8 @@
 /**
- * Runnel kit: the patterns Go programs build from goroutines and channels, on Runnel's core: a
- * worker pool, bounded goroutines, structured fan-out with typed results.
+ * Runnel kit: the patterns Go programs build from goroutines and channels, on Runnel's core:
+ * worker pools and bounded goroutines, structured fan-out with typed results, pipelines and
+ * schedules, resource and buffer pools, retry, hedging and circuit breaking, event reporting and
+ * the application lifecycle.
  */
 module dev.runnel.kit {
   requires transitive dev.runnel.core;
@@ -9,4 +11,5 @@ module dev.runnel.kit {
   exports dev.runnel.structured;
   exports dev.runnel.resilience;
   exports dev.runnel.report;
+  exports dev.runnel.retry;
 }
