@@ -144,6 +144,7 @@ class AppTest {
 
   @Test
   void aRunningServiceThatFailsStopsTheOthersAndTheRunReportsIt() throws Exception {
+    Channel<String> started = Channel.make(1);
     Channel<String> go = Channel.make();
     IllegalStateException boom = new IllegalStateException("consumer lost its broker");
     App app =
@@ -162,8 +163,10 @@ class AppTest {
                       go.receive();
                       throw boom;
                     }))
-            .service(recorded("http"));
+            .service(recorded("http"))
+            .service(signalling(started, "last"));
     Channel<Exit> exit = runInBackground(app);
+    started.receive(); // everything has started
     go.send("fail now");
     Exit e = exit.receive();
     assertThat(events).containsExactly("start http", "stop http", "ticker saw its context end");
