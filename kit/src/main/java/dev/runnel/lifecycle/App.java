@@ -259,9 +259,11 @@ public final class App {
       throw new IllegalStateException("lifecycle: the app has already been run");
     }
     boolean interrupted = false;
-    Signals signals =
-        handleSignals ? Signals.install(this::onSignal, finished, signalsByShutdownHook) : null;
+    Signals signals = null;
     try {
+      if (handleSignals) {
+        signals = Signals.install(this::onSignal, finished, signalsByShutdownHook);
+      }
       Context base = Context.withClock(root, clock);
       List<Started> started = new ArrayList<>();
       startAll(base, started);
@@ -299,8 +301,7 @@ public final class App {
   public void runAndExit() {
     Exit exit = run();
     for (ExecutionException f : exit.failures()) {
-      System.err.print("lifecycle: ");
-      f.printStackTrace();
+      f.printStackTrace(); // its message names the service and the phase
     }
     if (exit.reason() != Exit.Reason.SHUTDOWN) {
       System.exit(exit.status());

@@ -154,8 +154,7 @@ class AppSignalTest {
     assertThat(awaitExit()).isEqualTo(1);
     assertThat(allOutput()).containsExactly("stop consumer", "after stop");
     assertThat(err.toString())
-        .contains("lifecycle: java.util.concurrent.ExecutionException:")
-        .contains("lifecycle: service http failed to start")
+        .contains("java.util.concurrent.ExecutionException: lifecycle: service http failed to start")
         .contains("port 8080 in use");
   }
 
