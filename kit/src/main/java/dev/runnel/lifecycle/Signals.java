@@ -1,9 +1,10 @@
 package dev.runnel.lifecycle;
 
 import dev.runnel.ReceiveChannel;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.function.Consumer;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * An app's hold on SIGINT and SIGTERM while it runs, released by {@link #restore()}.
@@ -20,15 +21,19 @@ import sun.misc.SignalHandler;
  *       tells the app and waits until its run has ended, so the services are still stopped in
  *       order. The JVM ignores a second signal during its shutdown, and sets the exit status itself.
  * </ul>
+ *
+ * <p>{@code sun.misc.Signal} is reached by reflection, so that the build has no warning about an
+ * internal API (javac cannot suppress it) and a JDK without it falls back.
  */
 final class Signals {
 
   private static final String[] NAMES = {"INT", "TERM"};
 
-  private final SignalHandler[] previous;
+  /** The handlers before ours, one per name; null for the shutdown-hook way. */
+  private final Object[] previous;
   private final Thread hook;
 
-  private Signals(SignalHandler[] previous, Thread hook) {
+  private Signals(Object[] previous, Thread hook) {
     this.previous = previous;
     this.hook = hook;
   }
@@ -59,16 +64,29 @@ final class Signals {
   }
 
   private static Signals handleDirectly(Consumer<String> handler) {
-    SignalHandler mine = s -> handler.accept(s.getName());
-    SignalHandler[] previous = new SignalHandler[NAMES.length];
+    Object mine =
+        Proxy.newProxyInstance(
+            Sun.HANDLER.getClassLoader(),
+            new Class<?>[] {Sun.HANDLER},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "handle" -> {
+                    handler.accept((String) Sun.GET_NAME.invoke(args[0]));
+                    yield null;
+                  }
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> "lifecycle signal handler";
+                });
+    Object[] previous = new Object[NAMES.length];
     int i = 0;
     try {
       for (; i < NAMES.length; i++) {
-        previous[i] = Signal.handle(new Signal(NAMES[i]), mine);
+        previous[i] = Sun.handle(NAMES[i], mine);
       }
     } catch (RuntimeException refused) {
       while (--i >= 0) {
-        Signal.handle(new Signal(NAMES[i]), previous[i]);
+        Sun.handle(NAMES[i], previous[i]);
       }
       throw refused;
     }
@@ -86,13 +104,8 @@ final class Signals {
       return;
     }
     for (int i = 0; i < NAMES.length; i++) {
-      Signal.handle(new Signal(NAMES[i]), previous[i]);
+      Sun.handle(NAMES[i], previous[i]);
     }
-  }
-
-  /** Whether this uses a shutdown hook rather than handling signals itself. */
-  boolean byShutdownHook() {
-    return hook != null;
   }
 
   private static void awaitUninterruptibly(ReceiveChannel<?> ch) {
@@ -107,6 +120,43 @@ final class Signals {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * {@code sun.misc.Signal} by reflection. Where the JDK has none, loading this class fails with
+   * an {@link ExceptionInInitializerError} (a {@link LinkageError}).
+   */
+  private static final class Sun {
+    static final Class<?> SIGNAL;
+    static final Class<?> HANDLER;
+    static final Method HANDLE;
+    static final Method GET_NAME;
+
+    static {
+      try {
+        SIGNAL = Class.forName("sun.misc.Signal");
+        HANDLER = Class.forName("sun.misc.SignalHandler");
+        HANDLE = SIGNAL.getMethod("handle", SIGNAL, HANDLER);
+        GET_NAME = SIGNAL.getMethod("getName");
+      } catch (ReflectiveOperationException e) {
+        throw new UnsupportedOperationException("lifecycle: this JDK has no sun.misc.Signal", e);
+      }
+    }
+
+    /** {@code Signal.handle(new Signal(name), handler)}: returns the previous handler. */
+    static Object handle(String name, Object handler) {
+      try {
+        Object signal = SIGNAL.getConstructor(String.class).newInstance(name);
+        return HANDLE.invoke(null, signal, handler);
+      } catch (InvocationTargetException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r; // IllegalArgumentException: the JVM or the OS keeps this signal (-Xrs)
+        }
+        throw new IllegalStateException("lifecycle: cannot handle SIG" + name, e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new UnsupportedOperationException("lifecycle: cannot handle SIG" + name, e);
+      }
     }
   }
 }
