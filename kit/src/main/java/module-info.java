@@ -6,10 +6,12 @@
  */
 module dev.runnel.kit {
   requires transitive dev.runnel.core;
+  requires jdk.unsupported; // sun.misc.Signal: the app lifecycle's SIGINT and SIGTERM handling
 
   exports dev.runnel.workerpool;
   exports dev.runnel.structured;
   exports dev.runnel.resilience;
   exports dev.runnel.report;
   exports dev.runnel.retry;
+  exports dev.runnel.lifecycle;
 }

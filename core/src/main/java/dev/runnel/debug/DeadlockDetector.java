@@ -125,7 +125,12 @@ public final class DeadlockDetector {
               new Watchdog(
                   "runnel-deadlock-detector",
                   interval,
-                  () -> check().ifPresent(r -> handleOnce(r, handler)));
+                  () -> {
+                    Detection d = detect();
+                    if (d != null) {
+                      handleOnce(d, handler);
+                    }
+                  });
           return () -> {
             watchdog.stop();
             lastReported = Set.of();
@@ -168,21 +173,31 @@ public final class DeadlockDetector {
    * @return the report if everything is blocked for good
    */
   public static Optional<DeadlockReport> check() {
+    Detection d = detect();
+    return d == null ? Optional.empty() : Optional.of(d.report());
+  }
+
+  /** A deadlock found, and the waits it consists of (what makes two reports the same one). */
+  private record Detection(DeadlockReport report, Set<Waiter> waiters) {}
+
+  private static Detection detect() {
     Map<Thread, Waiter> first = blocked();
     if (first == null) {
-      return Optional.empty();
+      return null;
     }
     LockSupport.parkNanos(SETTLE_NANOS);
     Map<Thread, Waiter> second = blocked();
     if (second == null || !second.equals(first) || othersMayAct(second.keySet())) {
-      return Optional.empty();
+      return null;
     }
     List<GoroutineInfo> entries = ThreadInspector.inspect(second.keySet());
     // threads that are not goroutines (id -1, main) first, then goroutines in id order
     entries.sort(
         Comparator.comparingLong(GoroutineInfo::id).thenComparing(GoroutineInfo::name));
-    return Optional.of(
-        new DeadlockReport(GoroutineDump.of(entries), new ArrayList<>(second.keySet())));
+    Set<Waiter> waiters = Collections.newSetFromMap(new IdentityHashMap<>());
+    waiters.addAll(second.values());
+    return new Detection(
+        new DeadlockReport(GoroutineDump.of(entries), new ArrayList<>(second.keySet())), waiters);
   }
 
   /**
@@ -238,17 +253,16 @@ public final class DeadlockDetector {
     return blocked;
   }
 
-  private static void handleOnce(DeadlockReport report, Consumer<? super DeadlockReport> handler) {
-    Set<Waiter> waiters = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Thread t : report.threads()) {
-      if (LockSupport.getBlocker(t) instanceof Waiter w) {
-        waiters.add(w);
-      }
-    }
-    if (waiters.equals(lastReported)) {
+  /**
+   * Reports {@code d} unless it is the deadlock reported last: the same waits, compared by
+   * identity as the detection read them (not read again from the threads' blockers, which a
+   * spurious wake-up of a platform thread clears for a moment).
+   */
+  private static void handleOnce(Detection d, Consumer<? super DeadlockReport> handler) {
+    if (d.waiters().equals(lastReported)) {
       return;
     }
-    lastReported = waiters;
-    handler.accept(report);
+    lastReported = d.waiters();
+    handler.accept(d.report());
   }
 }

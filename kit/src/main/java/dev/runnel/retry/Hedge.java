@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Hedge implements Policy {
 
   final int maxAttempts;
+  /** The builder's clock, or null: each call's context's clock. */
   final Clock clock;
   private final long fixedDelay;
   private final LatencyWindow latencies;
@@ -83,7 +84,7 @@ public final class Hedge implements Policy {
   public <T> T call(Context ctx, Task<T> task) throws Exception {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(task, "task");
-    return new HedgedCall<>(this, ctx, task).run();
+    return new HedgedCall<>(this, ctx, clock != null ? clock : Context.clockOf(ctx), task).run();
   }
 
   /**
@@ -150,7 +151,7 @@ public final class Hedge implements Policy {
     private double percentile;
     private int minSamples;
     private int maxHedgesInFlight = Integer.MAX_VALUE;
-    private Clock clock = Clock.system();
+    private Clock clock;
 
     private Builder() {}
 
@@ -226,7 +227,8 @@ public final class Hedge implements Policy {
     }
 
     /**
-     * The clock that times hedge delays and latencies.
+     * The clock that times hedge delays and latencies; by default the caller's context's ({@link
+     * Context#clockOf}).
      *
      * @param clock the clock
      * @return this builder

@@ -6,6 +6,7 @@ import dev.runnel.Select;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
 import dev.runnel.structured.Task;
+import dev.runnel.time.Clock;
 import dev.runnel.time.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ final class HedgedCall<T> {
   private final Hedge hedge;
   private final Context caller;
   private final Task<T> task;
+  private final Clock clock;
   private final Channel<Outcome> outcomes;
 
   private CancelContext attempts;
@@ -42,8 +44,9 @@ final class HedgedCall<T> {
   private Timer timer;
   private boolean interrupted;
 
-  HedgedCall(Hedge hedge, Context caller, Task<T> task) {
+  HedgedCall(Hedge hedge, Context caller, Clock clock, Task<T> task) {
     this.hedge = hedge;
+    this.clock = clock;
     this.caller = caller;
     this.task = task;
     this.outcomes = Channel.make(hedge.maxAttempts);
@@ -56,7 +59,7 @@ final class HedgedCall<T> {
       while (finished < started) {
         if (mayStart()) {
           if (timer == null) {
-            timer = hedge.clock.newTimer(hedge.currentDelay());
+            timer = clock.newTimer(hedge.currentDelay());
           }
           awaitOutcomeOrTimer();
         } else {
@@ -153,10 +156,10 @@ final class HedgedCall<T> {
     Context c = attempts;
     Go.go(
         () -> {
-          long t0 = hedge.clock.nanoTime();
+          long t0 = clock.nanoTime();
           Outcome o;
           try {
-            o = new Outcome(task.run(c), null, hedge.clock.nanoTime() - t0);
+            o = new Outcome(task.run(c), null, clock.nanoTime() - t0);
           } catch (Throwable t) {
             o = new Outcome(null, t, 0);
           }

@@ -76,6 +76,7 @@ public final class Retry implements Policy {
   private final Consumer<? super RetryEvent> listener;
   private final RetryBudget budget;
   private final RandomGenerator random;
+  /** The builder's clock, or null: each call's context's clock. */
   private final Clock clock;
 
   /** Whether the call must read the clock before its first attempt. */
@@ -110,6 +111,7 @@ public final class Retry implements Policy {
   public <T> T call(Context ctx, Task<T> task) throws Exception {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(task, "task");
+    Clock clock = clock(ctx);
     long start = timed ? clock.nanoTime() : 0;
     if (budget != null) {
       budget.deposit();
@@ -118,19 +120,20 @@ public final class Retry implements Policy {
     try {
       result = task.run(ctx);
     } catch (Exception e) {
-      return retrying(ctx, task, start, e, null);
+      return retrying(ctx, clock, task, start, e, null);
     }
     if (retryOnResult != null && retryOnResult.test(result)) {
-      return retrying(ctx, task, start, null, result);
+      return retrying(ctx, clock, task, start, null, result);
     }
     if (listener != null) {
-      listener.accept(new RetryEvent(1, null, result, null, elapsed(start)));
+      listener.accept(new RetryEvent(1, null, result, null, elapsed(clock, start)));
     }
     return result;
   }
 
   /** The slow path: attempt 1 has failed with {@code failure}, or returned a retryable result. */
-  private <T> T retrying(Context ctx, Task<T> task, long start, Exception failure, T result)
+  private <T> T retrying(
+      Context ctx, Clock clock, Task<T> task, long start, Exception failure, T result)
       throws Exception {
     RandomGenerator rnd = random != null ? random : ThreadLocalRandom.current();
     ArrayDeque<Exception> earlier = new ArrayDeque<>();
@@ -146,13 +149,13 @@ public final class Retry implements Policy {
         }
         last = failure;
       }
-      Duration delay = nextDelay(ctx, attempt, previous, rnd, start, failure);
+      Duration delay = nextDelay(ctx, clock, attempt, previous, rnd, start, failure);
       boolean budgetSpent = delay != null && budget != null && !budget.tryWithdraw();
       if (budgetSpent) {
         delay = null;
       }
       if (listener != null) {
-        listener.accept(new RetryEvent(attempt, failure, result, delay, elapsed(start)));
+        listener.accept(new RetryEvent(attempt, failure, result, delay, elapsed(clock, start)));
       }
       if (delay == null) {
         if (failure == null) {
@@ -193,7 +196,7 @@ public final class Retry implements Policy {
       }
       if (retryOnResult == null || !retryOnResult.test(result)) {
         if (listener != null) {
-          listener.accept(new RetryEvent(attempt + 1, null, result, null, elapsed(start)));
+          listener.accept(new RetryEvent(attempt + 1, null, result, null, elapsed(clock, start)));
         }
         return result;
       }
@@ -206,6 +209,7 @@ public final class Retry implements Policy {
    */
   private Duration nextDelay(
       Context ctx,
+      Clock clock,
       int attempt,
       Duration previous,
       RandomGenerator rnd,
@@ -242,8 +246,12 @@ public final class Retry implements Policy {
     return retryOn.test(failure);
   }
 
-  private Duration elapsed(long start) {
+  private static Duration elapsed(Clock clock, long start) {
     return Duration.ofNanos(clock.nanoTime() - start);
+  }
+
+  private Clock clock(Context ctx) {
+    return clock != null ? clock : Context.clockOf(ctx);
   }
 
   @Override
@@ -266,7 +274,7 @@ public final class Retry implements Policy {
     private Consumer<? super RetryEvent> listener;
     private RetryBudget budget;
     private RandomGenerator random;
-    private Clock clock = Clock.system();
+    private Clock clock;
 
     private Builder() {}
 
@@ -378,7 +386,9 @@ public final class Retry implements Policy {
     }
 
     /**
-     * The clock that times waits and elapsed time.
+     * The clock that times waits and elapsed time; by default the caller's context's ({@link
+     * Context#clockOf}), so a test that sets a {@code ManualClock} on its context drives the
+     * retry too.
      *
      * @param clock the clock
      * @return this builder

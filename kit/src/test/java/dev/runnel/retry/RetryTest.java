@@ -387,4 +387,16 @@ class RetryTest {
     assertThatThrownBy(() -> r.call(Context.background(), null))
         .isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void withoutAClockOfItsOwnARetryWaitsOnTheCallersContextsClock() throws Exception {
+    Retry r = Retry.builder().backoff(Backoff.fixed(Duration.ofSeconds(5))).build();
+    CompletableFuture<String> call =
+        async(r, Context.withClock(Context.background(), clock), failing(1));
+    clock.awaitPendingTimers(1);
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(call).isNotDone();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(call.join()).isEqualTo("ok2");
+  }
 }
