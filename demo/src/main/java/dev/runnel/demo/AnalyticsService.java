@@ -1,6 +1,7 @@
 package dev.runnel.demo;
 
 import dev.runnel.context.Context;
+import dev.runnel.lifecycle.Service;
 import dev.runnel.report.EventReporter;
 import dev.runnel.resilience.Policy;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Accounting: once stopped, {@code reported = delivered + returned + dropped}, where delivered
  * events are the lines of the file and returned ones are those the shutdown handed back.
  */
-final class AnalyticsService implements DemoService {
+final class AnalyticsService implements Service {
 
   private final JsonLinesSink sink;
   private final Policy delivery;

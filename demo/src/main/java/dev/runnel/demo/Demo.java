@@ -4,8 +4,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.runnel.context.CancelContext;
+import dev.runnel.Channel;
+import dev.runnel.ReceiveChannel;
 import dev.runnel.context.Context;
+import dev.runnel.lifecycle.App;
+import dev.runnel.lifecycle.Exit;
+import dev.runnel.lifecycle.Hook;
+import dev.runnel.lifecycle.Service;
 import dev.runnel.micrometer.RunnelMetrics;
 import dev.runnel.resilience.Policy;
 import dev.runnel.retry.Backoff;
@@ -26,11 +31,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The whole service, assembled: analytics, the upload pool, metrics, the HTTP server, the
+ * The whole service, assembled as an application's services: analytics, the upload pool, metrics, the HTTP server, the
  * progress line and the load generator, started in that order and stopped in reverse, so that
  * load stops first, then HTTP intake, then the pool drains, and the event reporter delivers last.
  */
 public final class Demo {
+
+  /**
+   * The whole shutdown's deadline: the pool's drain through an outage and the reporter's last
+   * deliveries fit well inside it; each part gets a share of what is left when its turn comes.
+   */
+  static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(45);
 
   private final DemoConfig config;
   private final PrintStream out;
@@ -46,13 +57,14 @@ public final class Demo {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HttpService http;
   private final LoadGenerator load;
-  private final List<DemoService> services = new ArrayList<>();
-  private final List<DemoService> started = new ArrayList<>();
-  private final CancelContext root = Context.withCancel(Context.background());
-  private long startNanos;
+  private final List<Service> services = new ArrayList<>();
+  private final Channel<Void> serving = Channel.make();
+  private volatile App app;
+  private volatile boolean stopAsked;
+  private volatile long startNanos = System.nanoTime();
 
   /**
-   * Builds the demo; nothing runs until {@link #start()}.
+   * Builds the demo; nothing runs until {@link #run}.
    *
    * @param config what to run
    * @param out where the progress line goes
@@ -103,7 +115,7 @@ public final class Demo {
   }
 
   /** Binds Runnel's meters and the demo's own to the registry; closes it when stopped. */
-  private final class MetricsService implements DemoService {
+  private final class MetricsService implements Service {
     @Override
     public String name() {
       return "metrics";
@@ -133,38 +145,60 @@ public final class Demo {
   }
 
   /**
-   * The services in start order, for an application lifecycle to run.
+   * Runs the demo as an {@link App}: starts the parts in order, runs until the load has run its
+   * time (with {@code serve}, until stopped), then stops them in reverse order. Returns once
+   * every part has stopped; {@link #summary()} then says what happened.
    *
-   * @return the services
+   * @param handleSignals whether Ctrl-C (SIGINT) and SIGTERM stop the run
+   * @param onReady called once the server listens, before the load starts
+   * @return how the run ended
    */
-  List<DemoService> services() {
-    return List.copyOf(services);
+  public Exit run(boolean handleSignals, Hook onReady) {
+    Objects.requireNonNull(onReady, "onReady");
+    App app = new App().handleSignals(handleSignals).shutdownTimeout(SHUTDOWN_TIMEOUT);
+    for (Service s : services) {
+      app.service(s);
+      if (s == http) { // the server listens: say where, before the progress line begins
+        app.service(Service.of("ready", onReady, ctx -> { }));
+      }
+    }
+    app.service(Service.running("run", ctx -> {
+      startNanos = System.nanoTime();
+      if (load != null) {
+        load.awaitDone(ctx);
+      }
+      if (config.serve()) {
+        serving.close();
+        ctx.done().receive(); // until Ctrl-C or stop()
+      }
+    }));
+    this.app = app;
+    if (stopAsked) {
+      app.stop();
+    }
+    return app.run();
   }
 
-  /**
-   * Starts every part in order; if one fails, stops those started and rethrows.
-   *
-   * @throws Exception what the failing part threw
-   */
-  public void start() throws Exception {
-    startNanos = System.nanoTime();
-    for (DemoService s : services) {
-      try {
-        s.start(root);
-      } catch (Exception e) {
-        try {
-          stopStarted();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-      started.add(s);
+  /** Asks a running demo to stop, as Ctrl-C does; before the run, the run starts nothing. */
+  public void stop() {
+    stopAsked = true;
+    App a = app;
+    if (a != null) {
+      a.stop();
     }
   }
 
   /**
-   * The server's base URI.
+   * Closed once the load has run its time and the server goes on serving ({@code serve}).
+   *
+   * @return the channel
+   */
+  ReceiveChannel<Void> serving() {
+    return serving;
+  }
+
+  /**
+   * The server's base URI, once the run is ready.
    *
    * @return {@code http://127.0.0.1:PORT}
    */
@@ -182,64 +216,12 @@ public final class Demo {
   }
 
   /**
-   * Waits until the load generator has run its time; returns at once if there is none.
-   *
-   * @throws InterruptedException if interrupted
-   */
-  public void awaitLoad() throws InterruptedException {
-    if (load != null) {
-      load.awaitDone(root);
-    }
-  }
-
-  /**
-   * Stops every part in reverse start order and counts what happened.
-   *
-   * @return the summary
-   * @throws Exception what a part's stop threw (after every part was stopped)
-   */
-  public Summary stop() throws Exception {
-    stopStarted();
-    return summary();
-  }
-
-  private void stopStarted() throws Exception {
-    Exception first = null;
-    for (int i = started.size() - 1; i >= 0; i--) {
-      DemoService s = started.get(i);
-      try (CancelContext ctx = Context.withTimeout(Context.background(), stopBudget(s))) {
-        s.stop(ctx);
-      } catch (Exception e) {
-        if (first == null) {
-          first = new Exception("demo: stopping " + s.name() + " failed", e);
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    started.clear();
-    root.cancel();
-    if (first != null) {
-      throw first;
-    }
-  }
-
-  /** How long each part may take to stop: the pool drains, the reporter delivers. */
-  static Duration stopBudget(DemoService s) {
-    return switch (s.name()) {
-      case "uploads" -> Duration.ofSeconds(15);
-      case "analytics", "load" -> Duration.ofSeconds(10);
-      default -> Duration.ofSeconds(5);
-    };
-  }
-
-  /**
-   * Counts what the run did, including the files on disk; call once every part has stopped.
+   * Counts what the run did, including the files on disk; call once {@link #run} has returned.
    *
    * @return the summary
    * @throws IOException if the events file cannot be read
    */
-  Summary summary() throws IOException {
+  public Summary summary() throws IOException {
     var events = analytics.reporter() != null ? analytics.reporter().stats() : null;
     return new Summary(
         Duration.ofNanos(System.nanoTime() - startNanos),

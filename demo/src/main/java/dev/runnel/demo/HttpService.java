@@ -1,6 +1,7 @@
 package dev.runnel.demo;
 
 import dev.runnel.context.Context;
+import dev.runnel.lifecycle.Service;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,7 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Stopping is graceful: new requests are refused (503), the requests being handled finish, up
  * to the stop's deadline, and then the connector closes.
  */
-final class HttpService implements DemoService {
+final class HttpService implements Service {
 
   private final int port;
   private final Handler handler;

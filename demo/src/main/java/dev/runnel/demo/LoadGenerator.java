@@ -2,6 +2,7 @@ package dev.runnel.demo;
 
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
+import dev.runnel.lifecycle.Service;
 import dev.runnel.rate.RateLimiter;
 import dev.runnel.sync.WaitGroup;
 import java.io.IOException;
@@ -24,10 +25,10 @@ import java.util.function.Supplier;
  * The load: simulated clients, each a few goroutines sending with the JDK's {@link HttpClient}
  * and paced by a {@link RateLimiter} of their own. Four shops send well-formed batches under their
  * rate; one greedy client sends three times its rate (and gets 429s); one sloppy client sends, in
- * turn, malformed JSON, a body over the size limit and JSON of the wrong shape (400, 413, 400).
+ * turn, a body over the size limit, malformed JSON and JSON of the wrong shape (413, 400, 400).
  * The load ends when its time is up or it is stopped; a request under way then finishes.
  */
-final class LoadGenerator implements DemoService {
+final class LoadGenerator implements Service {
 
   /** A simulated client: its id, its goroutines, its pace and what it sends. */
   private record Client(String id, int goroutines, double perSecond, boolean sloppy) {}
@@ -56,7 +57,7 @@ final class LoadGenerator implements DemoService {
         new Client("shop-3", 2, clientRate * 0.8, false),
         new Client("shop-4", 2, clientRate * 0.8, false),
         new Client("greedy", 4, clientRate * 3, false),
-        new Client("sloppy", 1, Math.max(1, clientRate * 0.2), true));
+        new Client("sloppy", 1, Math.max(2, clientRate * 0.2), true));
   }
 
   @Override
@@ -122,11 +123,11 @@ final class LoadGenerator implements DemoService {
     return b.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** Malformed JSON, then a body over the limit, then JSON of the wrong shape, in turn. */
+  /** A body over the limit, then malformed JSON, then JSON of the wrong shape, in turn. */
   private byte[] badBody() {
     String body = switch ((int) (sloppyTurn.getAndIncrement() % 3)) {
-      case 0 -> "{\"payloads\":[{\"id\":\"a\",\"data\":";
-      case 1 -> "{\"payloads\":[{\"id\":\"big\",\"data\":\"" + "y".repeat(maxBodyBytes) + "\"}]}";
+      case 0 -> "{\"payloads\":[{\"id\":\"big\",\"data\":\"" + "y".repeat(maxBodyBytes) + "\"}]}";
+      case 1 -> "{\"payloads\":[{\"id\":\"a\",\"data\":";
       default -> "{\"payload\":\"not a list\"}";
     };
     return body.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -1,20 +1,19 @@
 package dev.runnel.demo;
 
-import dev.runnel.Channel;
 import dev.runnel.Go;
-import dev.runnel.Select;
+import dev.runnel.lifecycle.Exit;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code ./run demo [--seconds N] [--serve] [--dir PATH]}: runs the service on localhost, drives it
  * with the built-in load for N seconds (20 by default), shuts it down in order and prints the
- * summary. With {@code --serve} the server keeps serving after the load until Ctrl-C. The exit
- * status is 0 when nothing was lost, 1 otherwise, 2 for bad arguments.
+ * summary. With {@code --serve} the server keeps serving after the load until Ctrl-C. Ctrl-C at
+ * any time shuts down in order too. The exit status is 0 when nothing was lost, 1 otherwise (or
+ * when a part failed), 130 after Ctrl-C, 2 for bad arguments.
  */
 public final class Main {
 
@@ -38,65 +37,34 @@ public final class Main {
     }
     PrintStream out = System.out;
     Demo demo = new Demo(config, out, isTerminal());
-    demo.start();
-    out.printf("Runnel demo: serving on %s (POST /v1/payloads, GET /metrics); files in %s%n",
-        demo.uri(), demo.dataDir());
-    out.printf("Load: 4 shops, 1 greedy and 1 sloppy client for %d s; storage fails %.0f%% of"
-        + " writes and has a %d ms outage every %d s.%n",
-        config.load().toSeconds(), config.failureRate() * 100,
-        config.outageLength().toMillis(), config.outageEvery().toSeconds());
-
-    Channel<Void> interrupted = Channel.make();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      interrupted.close();
-      try {
-        finished.await(30, TimeUnit.SECONDS); // the summary is printed before the JVM exits
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "demo-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-
-    Summary summary;
-    try {
-      if (config.serve()) {
-        demo.awaitLoad();
-        out.printf("%nLoad done; serving on %s until Ctrl-C. Try:%n"
-            + "  curl -si -H 'X-Client-Id: me' -d '{\"payloads\":[{\"id\":\"1\",\"data\":\"hi\"}]}'"
-            + " %s/v1/payloads%n  curl -s %s/metrics | grep runnel_%n",
-            demo.uri(), demo.uri(), demo.uri());
-        interrupted.receive();
-      } else {
-        awaitLoadOrSignal(demo, interrupted);
-      }
-      out.println("\nShutting down: load, HTTP intake, upload pool (drain), event reporter...");
-      summary = demo.stop();
-      summary.print(out);
-    } finally {
-      finished.countDown();
+    if (config.serve()) {
+      Go.go(() -> hint(demo, out));
     }
-    if (interrupted.tryReceive() == null) { // not closed: the JVM is not shutting down
-      Runtime.getRuntime().removeShutdownHook(hook);
-      System.exit(summary.clean() ? 0 : 1);
+    Exit exit = demo.run(true, ctx -> {
+      out.printf("Runnel demo: serving on %s (POST /v1/payloads, GET /metrics); files in %s%n",
+          demo.uri(), demo.dataDir());
+      out.printf("Load: 4 shops, 1 greedy and 1 sloppy client for %d s; storage fails %.0f%% of"
+          + " writes and has a %d ms outage every %d s.%n",
+          config.load().toSeconds(), config.failureRate() * 100,
+          config.outageLength().toMillis(), config.outageEvery().toSeconds());
+    });
+    for (ExecutionException f : exit.failures()) {
+      f.printStackTrace();
+    }
+    Summary summary = demo.summary();
+    summary.print(out);
+    if (exit.reason() != Exit.Reason.SHUTDOWN) {
+      System.exit(exit.status() != 0 ? exit.status() : summary.clean() ? 0 : 1);
     }
   }
 
-  /** Returns when the load has run its time or the JVM is asked to stop. */
-  private static void awaitLoadOrSignal(Demo demo, Channel<Void> interrupted)
-      throws InterruptedException {
-    Channel<Void> loadDone = Channel.make();
-    Go.go(() -> {
-      try {
-        demo.awaitLoad();
-      } finally {
-        loadDone.close();
-      }
-    });
-    Select.select()
-        .onReceive(loadDone, v -> { })
-        .onReceive(interrupted, v -> { })
-        .run();
+  /** Once the load is over and the server goes on: how to talk to it. */
+  private static void hint(Demo demo, PrintStream out) throws InterruptedException {
+    demo.serving().receiveOk();
+    out.printf("%nLoad done; serving on %s until Ctrl-C. Try:%n"
+        + "  curl -si -H 'X-Client-Id: me' -d '{\"payloads\":[{\"id\":\"1\",\"data\":\"hi\"}]}'"
+        + " %s/v1/payloads%n  curl -s %s/metrics | grep runnel_%n",
+        demo.uri(), demo.uri(), demo.uri());
   }
 
   static DemoConfig parse(String[] args) {

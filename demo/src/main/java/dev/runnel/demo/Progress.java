@@ -3,6 +3,7 @@ package dev.runnel.demo;
 import dev.runnel.Go;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
+import dev.runnel.lifecycle.Service;
 import dev.runnel.sync.WaitGroup;
 import dev.runnel.time.Clock;
 import dev.runnel.time.Ticker;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  * depth, live goroutines, payloads stored and the breaker's state. On a terminal the line is
  * rewritten in place ({@code \r}); otherwise each second is a line of its own.
  */
-final class Progress implements DemoService {
+final class Progress implements Service {
 
   private final PrintStream out;
   private final boolean terminal;

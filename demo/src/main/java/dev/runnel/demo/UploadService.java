@@ -1,6 +1,7 @@
 package dev.runnel.demo;
 
 import dev.runnel.context.Context;
+import dev.runnel.lifecycle.Service;
 import dev.runnel.resilience.Policy;
 import dev.runnel.structured.Task;
 import dev.runnel.workerpool.WorkerPool;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Accounting: once the service has stopped, every accepted payload is in exactly one of the
  * two directories, so {@code acceptedPayloads = stored + parked}, and the files on disk say so.
  */
-final class UploadService implements DemoService {
+final class UploadService implements Service {
 
   private final WorkerPool pool;
   private final Policy policy;
