@@ -5,28 +5,30 @@ import dev.runnel.lifecycle.Service;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * The HTTP server: Jetty on 127.0.0.1, a free port unless one is given. Jetty's selectors run on
- * a few platform threads; every request is handled on a virtual thread of its own (Jetty's
- * {@link QueuedThreadPool#setVirtualThreadsExecutor}), so a handler may block as a goroutine does.
+ * a few platform threads; every request is handled on a virtual thread of its own, from a
+ * {@link VirtualThreadPool} set as the {@link QueuedThreadPool}'s virtual-threads executor (the
+ * shape Jetty 12's programming guide recommends), so a handler may block as a goroutine does.
  *
  * <p>Stopping is graceful: new requests are refused (503), the requests being handled finish, up
  * to the stop's deadline, and then the connector closes.
  */
 final class HttpService implements Service {
 
+  /** The most requests handled at once; more wait for a turn (Jetty's bounded virtual pool). */
+  static final int MAX_HANDLERS = 512;
+
   private final int port;
   private final Handler handler;
   private Server server;
-  private ExecutorService virtualThreads;
   private volatile URI uri;
 
   HttpService(int port, Handler handler) {
@@ -43,10 +45,11 @@ final class HttpService implements Service {
   public void start(Context ctx) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(16, 4);
     threads.setName("http");
-    virtualThreads = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("http-handler-", 0).factory());
-    threads.setVirtualThreadsExecutor(virtualThreads);
+    VirtualThreadPool handlers = new VirtualThreadPool(MAX_HANDLERS);
+    handlers.setName("http-handler");
+    threads.setVirtualThreadsExecutor(handlers);
     server = new Server(threads);
+    server.addBean(handlers); // started and stopped with the server
     ServerConnector connector = new ServerConnector(server, 1, 1);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
@@ -71,10 +74,6 @@ final class HttpService implements Service {
     Duration left = Context.clockOf(ctx).until(ctx.deadline().orElse(
         Context.clockOf(ctx).now().plusSeconds(5)));
     server.setStopTimeout(Math.max(100, left.toMillis()));
-    try {
-      server.stop();
-    } finally {
-      virtualThreads.close();
-    }
+    server.stop();
   }
 }
