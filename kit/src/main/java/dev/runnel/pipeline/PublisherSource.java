@@ -50,7 +50,7 @@ final class PublisherSource<T> implements Flow.Subscriber<T> {
       int window = Math.max(1, capacity);
       PublisherSource<T> source = new PublisherSource<>(window);
       Channel<T> out = Channel.make(capacity);
-      run.go(ctx, () -> source.forward(ctx, window, out));
+      run.go(ctx, () -> source.forward(ctx, window, out), out::close);
       publisher.subscribe(source);
       return out;
     };
@@ -76,7 +76,6 @@ final class PublisherSource<T> implements Flow.Subscriber<T> {
       if (s != null && s != ENDED) {
         s.cancel();
       }
-      out.close();
     }
   }
 

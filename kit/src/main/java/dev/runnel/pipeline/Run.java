@@ -45,6 +45,15 @@ final class Run {
 
   /** Starts {@code body} as a goroutine of this run, stopped by {@code stageCtx}. */
   void go(Context stageCtx, Body body) {
+    go(stageCtx, body, () -> {});
+  }
+
+  /**
+   * Starts {@code body} as a goroutine of this run, stopped by {@code stageCtx}, and runs {@code
+   * after} (which closes the stage's output) once its failure, if any, is recorded: so a reader
+   * that sees the output closed also sees the failure.
+   */
+  void go(Context stageCtx, Body body, Runnable after) {
     goroutines.add(1);
     Go.go(
         () -> {
@@ -59,7 +68,11 @@ final class Run {
               fail(t);
             }
           } finally {
-            goroutines.done();
+            try {
+              after.run();
+            } finally {
+              goroutines.done();
+            }
           }
         });
   }

@@ -20,14 +20,11 @@ final class Sources {
       run.go(
           ctx,
           () -> {
-            try {
-              for (T x : items) {
-                out.send(ctx, Stages.nonNull(x, "the iterable"));
-              }
-            } finally {
-              out.close();
+            for (T x : items) {
+              out.send(ctx, Stages.nonNull(x, "the iterable"));
             }
-          });
+          },
+          out::close);
       return out;
     };
   }
@@ -42,10 +39,9 @@ final class Sources {
               for (Iterator<? extends T> it = items.iterator(); it.hasNext(); ) {
                 out.send(ctx, Stages.nonNull(it.next(), "the stream"));
               }
-            } finally {
-              out.close();
             }
-          });
+          },
+          out::close);
       return out;
     };
   }
@@ -68,9 +64,9 @@ final class Sources {
               }
             } finally {
               ticker.stop();
-              out.close();
             }
-          });
+          },
+          out::close);
       return out;
     };
   }
@@ -81,13 +77,8 @@ final class Sources {
       Emitter<T> emitter = item -> out.send(ctx, Objects.requireNonNull(item, "item"));
       run.go(
           ctx,
-          () -> {
-            try {
-              generator.run(ctx, emitter);
-            } finally {
-              out.close();
-            }
-          });
+          () -> generator.run(ctx, emitter),
+          out::close);
       return out;
     };
   }

@@ -7,6 +7,7 @@ import dev.runnel.Select;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
 import dev.runnel.rate.RateLimiter;
+import dev.runnel.sync.Mutex;
 import dev.runnel.time.Clock;
 import dev.runnel.time.Timer;
 import java.time.Duration;
@@ -37,15 +38,7 @@ final class Stages {
     return (run, ctx, capacity) -> {
       ReceiveChannel<T> in = up.startIn(run, ctx);
       Channel<R> out = Channel.make(capacity);
-      run.go(
-          ctx,
-          () -> {
-            try {
-              body.run(ctx, in, out);
-            } finally {
-              out.close();
-            }
-          });
+      run.go(ctx, () -> body.run(ctx, in, out), out::close);
       return out;
     };
   }
@@ -175,15 +168,14 @@ final class Stages {
       run.go(
           ctx,
           () -> {
-            try {
-              T x;
-              for (long i = 0; i < n && (x = in.receive(ctx)) != null; i++) {
-                out.send(ctx, x);
-              }
-            } finally {
-              upstream.cancel();
-              out.close();
+            T x;
+            for (long i = 0; i < n && (x = in.receive(ctx)) != null; i++) {
+              out.send(ctx, x);
             }
+          },
+          () -> {
+            upstream.cancel();
+            out.close();
           });
       return out;
     };
@@ -254,8 +246,6 @@ final class Stages {
 
   private static final Object SKIPPED = new Object();
 
-  private record Job<T>(T item, Channel<Object> result) {}
-
   static <T, R> Graph<R> mapParallel(
       Pipeline<T> up,
       int workers,
@@ -272,19 +262,18 @@ final class Stages {
             run.go(
                 ctx,
                 () -> {
-                  try {
-                    for (T x; (x = in.receive(ctx)) != null; ) {
-                      Object r = apply(ctx, f, onFailure, x);
-                      if (r != SKIPPED) {
-                        @SuppressWarnings("unchecked")
-                        R value = (R) r;
-                        out.send(ctx, value);
-                      }
+                  for (T x; (x = in.receive(ctx)) != null; ) {
+                    Object r = apply(ctx, f, onFailure, x);
+                    if (r != SKIPPED) {
+                      @SuppressWarnings("unchecked")
+                      R value = (R) r;
+                      out.send(ctx, value);
                     }
-                  } finally {
-                    if (running.decrementAndGet() == 0) {
-                      out.close(); // the last worker out closes: Go's WaitGroup-then-close
-                    }
+                  }
+                },
+                () -> {
+                  if (running.decrementAndGet() == 0) {
+                    out.close(); // the last worker out closes: Go's WaitGroup-then-close
                   }
                 });
           }
@@ -292,10 +281,21 @@ final class Stages {
         };
   }
 
+  /** A result and its input position. */
+  private record Numbered(long ticket, Object result) {}
+
   /**
-   * Go's channel of channels: the dispatcher gives each item a one-slot result channel and queues
-   * the slot in {@code order} (at most {@code workers} queued); the collector takes the slots in
-   * order and forwards each result; exactly {@code workers} functions run at once.
+   * Ordered parallel map: a reorder window. Each worker takes a credit, then the next item and
+   * its ticket (its input position) together under {@code taking}, applies {@code f}, and sends
+   * the numbered result to {@code results} (fan-in, any order). A collector puts each result in
+   * {@code window} at {@code ticket % size}, sends the results that are next in order, and
+   * returns one credit per result it has passed on (or skipped).
+   *
+   * <p>Invariant: {@code credits} starts with {@code size} credits, so at most {@code size}
+   * tickets are taken and not yet passed on; they lie in {@code [emitted, emitted + size)}, so
+   * their window slots differ. Credits never exceed {@code size}, so the collector's {@code
+   * trySend} of a credit never fails. Exactly {@code workers} calls of {@code f} run at once at
+   * most; a slow item holds back at most {@code size} results behind it.
    */
   private static <T, R> Graph<R> orderedMapParallel(
       Pipeline<T> up,
@@ -304,48 +304,63 @@ final class Stages {
       OnItemFailure<? super T> onFailure) {
     return (run, ctx, capacity) -> {
       ReceiveChannel<T> in = up.startIn(run, ctx);
-      Channel<Channel<Object>> order = Channel.make(workers);
-      Channel<Job<T>> jobs = Channel.make();
       Channel<R> out = Channel.make(capacity);
-      run.go(
-          ctx,
-          () -> {
-            try {
-              for (T x; (x = in.receive(ctx)) != null; ) {
-                Channel<Object> slot = Channel.make(1);
-                order.send(ctx, slot);
-                jobs.send(ctx, new Job<>(x, slot));
-              }
-            } finally {
-              order.close();
-              jobs.close();
-            }
-          });
+      int size = 2 * workers;
+      Channel<Boolean> credits = Channel.make(size);
+      for (int i = 0; i < size; i++) {
+        credits.trySend(true);
+      }
+      Channel<Numbered> results = Channel.make(size);
+      Mutex taking = new Mutex();
+      long[] nextTicket = {0}; // guarded by taking
+      AtomicInteger running = new AtomicInteger(workers);
       for (int w = 0; w < workers; w++) {
         run.go(
             ctx,
             () -> {
-              for (Job<T> job; (job = jobs.receive(ctx)) != null; ) {
-                job.result().send(ctx, apply(ctx, f, onFailure, job.item())); // never blocks
+              while (true) {
+                credits.receive(ctx);
+                T x;
+                long ticket;
+                taking.lock(ctx);
+                try {
+                  x = in.receive(ctx);
+                  ticket = nextTicket[0]++;
+                } finally {
+                  taking.unlock();
+                }
+                if (x == null) {
+                  return;
+                }
+                results.send(ctx, new Numbered(ticket, apply(ctx, f, onFailure, x)));
+              }
+            },
+            () -> {
+              if (running.decrementAndGet() == 0) {
+                results.close();
               }
             });
       }
       run.go(
           ctx,
           () -> {
-            try {
-              for (Channel<Object> slot; (slot = order.receive(ctx)) != null; ) {
-                Object r = slot.receive(ctx);
+            Object[] window = new Object[size];
+            long emitted = 0;
+            for (Numbered n; (n = results.receive(ctx)) != null; ) {
+              window[(int) (n.ticket() % size)] = n.result();
+              for (int i; window[i = (int) (emitted % size)] != null; emitted++) {
+                Object r = window[i];
+                window[i] = null;
                 if (r != SKIPPED) {
                   @SuppressWarnings("unchecked")
                   R value = (R) r;
                   out.send(ctx, value);
                 }
+                credits.trySend(true);
               }
-            } finally {
-              out.close();
             }
-          });
+          },
+          out::close);
       return out;
     };
   }
@@ -386,14 +401,13 @@ final class Stages {
         run.go(
             ctx,
             () -> {
-              try {
-                for (T x; (x = in.receive(ctx)) != null; ) {
-                  out.send(ctx, x);
-                }
-              } finally {
-                if (running.decrementAndGet() == 0) {
-                  out.close();
-                }
+              for (T x; (x = in.receive(ctx)) != null; ) {
+                out.send(ctx, x);
+              }
+            },
+            () -> {
+              if (running.decrementAndGet() == 0) {
+                out.close();
               }
             });
       }
@@ -412,18 +426,17 @@ final class Stages {
       run.go(
           ctx,
           () -> {
-            try {
-              for (T x; (x = a.receive(ctx)) != null; ) {
-                U y = b.receive(ctx);
-                if (y == null) {
-                  break;
-                }
-                out.send(ctx, nonNull(f.apply(x, y), "zip"));
+            for (T x; (x = a.receive(ctx)) != null; ) {
+              U y = b.receive(ctx);
+              if (y == null) {
+                break;
               }
-            } finally {
-              upstream.cancel();
-              out.close();
+              out.send(ctx, nonNull(f.apply(x, y), "zip"));
             }
+          },
+          () -> {
+            upstream.cancel();
+            out.close();
           });
       return out;
     };
@@ -461,26 +474,25 @@ final class Stages {
           ctx,
           () -> {
             boolean[] gone = new boolean[n];
-            try {
-              for (T x; (x = in.receive(ctx)) != null; ) {
-                for (int i = 0; i < n; i++) {
-                  if (gone[i] || branchCtx[i] == null) {
-                    continue; // gone, or a branch that ignores its input
+            for (T x; (x = in.receive(ctx)) != null; ) {
+              for (int i = 0; i < n; i++) {
+                if (gone[i] || branchCtx[i] == null) {
+                  continue; // gone, or a branch that ignores its input
+                }
+                try {
+                  inputs.get(i).send(branchCtx[i], x);
+                } catch (CancellationException e) {
+                  if (ctx.err() != null) {
+                    throw e;
                   }
-                  try {
-                    inputs.get(i).send(branchCtx[i], x);
-                  } catch (CancellationException e) {
-                    if (ctx.err() != null) {
-                      throw e;
-                    }
-                    gone[i] = true; // that branch stopped reading; the others go on
-                  }
+                  gone[i] = true; // that branch stopped reading; the others go on
                 }
               }
-            } finally {
-              for (Channel<T> c : inputs) {
-                c.close();
-              }
+            }
+          },
+          () -> {
+            for (Channel<T> c : inputs) {
+              c.close();
             }
           });
       return out;

@@ -225,6 +225,7 @@ class PipelineStagesTest {
       assertThat(run.receive()).containsExactly("c", "d", "e"); // by size, no time passed
 
       src.send("f");
+      clock.awaitPendingTimers(1); // the batch's age timer is armed
       clock.advance(Duration.ofMillis(600));
       src.send("g"); // the age counts from f, the first item of the batch
       clock.advance(Duration.ofMillis(400));
