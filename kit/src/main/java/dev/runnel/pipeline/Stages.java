@@ -7,7 +7,6 @@ import dev.runnel.Select;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
 import dev.runnel.rate.RateLimiter;
-import dev.runnel.sync.Mutex;
 import dev.runnel.time.Clock;
 import dev.runnel.time.Timer;
 import java.time.Duration;
@@ -281,21 +280,25 @@ final class Stages {
         };
   }
 
-  /** A result and its input position. */
-  private record Numbered(long ticket, Object result) {}
+  /** An item or a result, and its input position. */
+  private record Numbered(long ticket, Object value) {}
 
   /**
-   * Ordered parallel map: a reorder window. Each worker takes a credit, then the next item and
-   * its ticket (its input position) together under {@code taking}, applies {@code f}, and sends
-   * the numbered result to {@code results} (fan-in, any order). A collector puts each result in
-   * {@code window} at {@code ticket % size}, sends the results that are next in order, and
-   * returns one credit per result it has passed on (or skipped).
+   * Ordered parallel map: a reorder window. A dispatcher takes a credit, numbers the next item
+   * with its ticket (its input position) and hands it to the workers; each worker applies {@code
+   * f} and sends the numbered result to {@code results} (fan-in, any order). A collector puts each
+   * result in {@code window} at {@code ticket % size}, sends the results that are next in order,
+   * and returns one credit per result it has passed on (or skipped).
    *
    * <p>Invariant: {@code credits} starts with {@code size} credits, so at most {@code size}
-   * tickets are taken and not yet passed on; they lie in {@code [emitted, emitted + size)}, so
-   * their window slots differ. Credits never exceed {@code size}, so the collector's {@code
+   * tickets are handed out and not yet passed on; they lie in {@code [emitted, emitted + size)},
+   * so their window slots differ. Credits never exceed {@code size}, so the collector's {@code
    * trySend} of a credit never fails. Exactly {@code workers} calls of {@code f} run at once at
    * most; a slow item holds back at most {@code size} results behind it.
+   *
+   * <p>Rejected: workers that number items themselves under a lock around the input's receive
+   * (no dispatcher). Under contention every worker parks on the lock at every item; the
+   * dispatcher's buffered hand-off is cheaper.
    */
   private static <T, R> Graph<R> orderedMapParallel(
       Pipeline<T> up,
@@ -305,34 +308,36 @@ final class Stages {
     return (run, ctx, capacity) -> {
       ReceiveChannel<T> in = up.startIn(run, ctx);
       Channel<R> out = Channel.make(capacity);
-      int size = 2 * workers;
+      int size = 4 * workers;
       Channel<Boolean> credits = Channel.make(size);
       for (int i = 0; i < size; i++) {
         credits.trySend(true);
       }
+      Channel<Numbered> jobs = Channel.make(workers);
       Channel<Numbered> results = Channel.make(size);
-      Mutex taking = new Mutex();
-      long[] nextTicket = {0}; // guarded by taking
+      run.go(
+          ctx,
+          () -> {
+            long ticket = 0;
+            while (true) {
+              credits.receive(ctx);
+              T x = in.receive(ctx);
+              if (x == null) {
+                return;
+              }
+              jobs.send(ctx, new Numbered(ticket++, x));
+            }
+          },
+          jobs::close);
       AtomicInteger running = new AtomicInteger(workers);
       for (int w = 0; w < workers; w++) {
         run.go(
             ctx,
             () -> {
-              while (true) {
-                credits.receive(ctx);
-                T x;
-                long ticket;
-                taking.lock(ctx);
-                try {
-                  x = in.receive(ctx);
-                  ticket = nextTicket[0]++;
-                } finally {
-                  taking.unlock();
-                }
-                if (x == null) {
-                  return;
-                }
-                results.send(ctx, new Numbered(ticket, apply(ctx, f, onFailure, x)));
+              for (Numbered job; (job = jobs.receive(ctx)) != null; ) {
+                @SuppressWarnings("unchecked")
+                T x = (T) job.value();
+                results.send(ctx, new Numbered(job.ticket(), apply(ctx, f, onFailure, x)));
               }
             },
             () -> {
@@ -347,7 +352,7 @@ final class Stages {
             Object[] window = new Object[size];
             long emitted = 0;
             for (Numbered n; (n = results.receive(ctx)) != null; ) {
-              window[(int) (n.ticket() % size)] = n.result();
+              window[(int) (n.ticket() % size)] = n.value();
               for (int i; window[i = (int) (emitted % size)] != null; emitted++) {
                 Object r = window[i];
                 window[i] = null;
