@@ -1212,13 +1212,13 @@ func chanSemTasks() {
 
 // The same graphs as PipelineBenchmark and WorkerPoolBenchmark's Go-style variant.
 
-var pipelineValues [1024]int // Workers.VALUES: the payloads, made once
-
-func init() {
-	for i := range pipelineValues {
-		pipelineValues[i] = i + 1_000_000
+// pipelineValues is Workers.VALUES: the payloads, made once.
+var pipelineValues = func() (v [1024]int) {
+	for i := range v {
+		v[i] = i + 1_000_000
 	}
-}
+	return v
+}()
 
 func transform(x int) int { return int(int32(x*31 + 7)) } // Java's int arithmetic
 func keep(x int) bool     { return x&1 == 0 }
