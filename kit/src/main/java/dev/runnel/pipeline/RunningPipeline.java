@@ -1,6 +1,7 @@
 package dev.runnel.pipeline;
 
 import dev.runnel.ReceiveChannel;
+import dev.runnel.context.Context;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
@@ -89,7 +90,7 @@ public final class RunningPipeline<T> implements AutoCloseable {
   }
 
   /** The run's context. */
-  dev.runnel.context.Context context() {
+  Context context() {
     return run.ctx;
   }
 

@@ -12,9 +12,11 @@ import dev.runnel.time.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -452,7 +454,7 @@ final class Stages {
    * ends (its {@code take} had enough) is left out from then on; the branches' outputs are merged.
    */
   static <T, R> Graph<R> broadcast(
-      Pipeline<T> up, List<? extends java.util.function.Function<Pipeline<T>, Pipeline<? extends R>>> branches) {
+      Pipeline<T> up, List<? extends Function<Pipeline<T>, Pipeline<? extends R>>> branches) {
     return (run, ctx, capacity) -> {
       ReceiveChannel<T> in = up.startIn(run, ctx);
       int n = branches.size();
@@ -471,7 +473,7 @@ final class Stages {
                 },
                 up.capacity());
         outputs.add(
-            java.util.Objects.requireNonNull(
+            Objects.requireNonNull(
                 branches.get(i).apply(source), "pipeline: a broadcast branch returned null"));
       }
       ReceiveChannel<R> out = merge(outputs).start(run, ctx, capacity);
