@@ -239,6 +239,25 @@ class PipelineFailureTest {
   }
 
   @Test
+  void aReaderThatSeesTheOutputCloseAlwaysSeesTheFailureThatClosedIt() throws Exception {
+    // The failing stage records its failure before it closes its output, so receive never
+    // mistakes a failed run for a complete one, however the goroutines interleave.
+    for (int i = 0; i < 200; i++) {
+      try (RunningPipeline<Integer> run =
+          Pipeline.of(1)
+              .<Integer>map(
+                  x -> {
+                    throw new IOException("last stage fails");
+                  })
+              .start(BG)) {
+        assertThatThrownBy(run::receive)
+            .isInstanceOf(CompletionException.class)
+            .hasCauseInstanceOf(IOException.class);
+      }
+    }
+  }
+
+  @Test
   void joinOfAStartedRunThrowsTheFailureAfterTheOutputCloses() throws Exception {
     try (RunningPipeline<Integer> run =
         Pipeline.of(1).map(i -> (Integer) null).start(BG)) {
