@@ -40,14 +40,16 @@ import java.util.stream.Stream;
  *       #mapParallel}, {@link #batch}, {@link #throttle}, {@link #take}, {@link #drop}, {@link
  *       #peek}, {@link #mergeWith}, {@link #zip}, {@link #broadcast}, {@link #buffer}</td></tr>
  *   <tr><th>terminals</th><td>{@link #toList}, {@link #forEach}, {@link #fold}, {@link #reduce},
- *       {@link #count}, {@link #sendTo}, {@link #start}</td></tr>
+ *       {@link #count}, {@link #sendTo}, {@link #start}, {@link #toPublisher}</td></tr>
  * </table>
  *
  * <p><b>Errors.</b> Every run has its own context, derived from the terminal call's. The first
  * failure of any stage cancels it, so every stage stops, and the terminal call throws a {@link
  * CompletionException} whose cause is that failure (later ones suppressed): unchecked, as {@code
  * Scope.join}'s. A stage stopped by the cancellation is not a failure. If the terminal's context
- * ends first, the terminal throws its {@code err()}. The function-taking stages also accept an
+ * ends first, the terminal throws its {@code err()}. The cancellation is immediate (Go's {@code
+ * select} on {@code ctx.Done()}): items produced before the failure and not yet consumed may never
+ * reach the consumer. The function-taking stages also accept an
  * {@link OnItemFailure}, which takes an item the function failed on out of the stream instead, and
  * the run goes on.
  *
@@ -660,6 +662,23 @@ public final class Pipeline<T> {
   public void sendTo(Context ctx, SendChannel<? super T> channel) throws InterruptedException {
     Objects.requireNonNull(channel, "channel");
     drain(ctx, (c, x) -> channel.send(c, x));
+  }
+
+  /**
+   * This pipeline as a {@link Flow.Publisher}: each subscription starts its own run under {@code
+   * ctx}, and items are sent only against the subscriber's demand ({@code request(n)}), from one
+   * goroutine per subscription. The run's end is {@code onComplete}; its first failure is {@code
+   * onError} with that failure (not wrapped); the end of {@code ctx} is {@code onError} with its
+   * error; a request of zero or fewer items is {@code onError} with {@link
+   * IllegalArgumentException}. {@code cancel} ends the run; the terminal signal comes after every
+   * goroutine of the run has ended. A subscriber that neither requests nor cancels holds its run
+   * until {@code ctx} ends.
+   *
+   * @param ctx the context whose end ends every subscription's run
+   * @return the publisher
+   */
+  public Flow.Publisher<T> toPublisher(Context ctx) {
+    return new PublisherSink<>(this, Objects.requireNonNull(ctx, "ctx"));
   }
 
   /** The consumer of a terminal call, given the run's context. */

@@ -14,6 +14,9 @@
  *       before {@code RunningPipeline.join} and {@code close} return.
  *   <li>A failure's recording happens-before the cancellation it causes is observed by any stage.
  *   <li>A stage's actions for an item happen-before its {@code OnItemFailure} handler runs for it.
+ *   <li>For {@code toPublisher}: a stage's actions before it sends an item happen-before the
+ *       subscriber's {@code onNext} for it; every goroutine of the run happens-before {@code
+ *       onComplete} or {@code onError}.
  * </ul>
  */
 package dev.runnel.pipeline;
