@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  *
  * <p>A {@code Pipeline} is an immutable, lazy description: the static factories make a source,
  * each stage method returns a new {@code Pipeline}, and nothing runs until a terminal call. Each
- * run starts its own goroutines (one per stage, {@code n} for {@link #mapParallel}), joined by
- * channels of {@value #DEFAULT_CAPACITY} items unless {@link #buffer} says otherwise.
+ * run starts its own goroutines (one per stage; {@code n} for an unordered {@link #mapParallel},
+ * {@code n + 2} for an ordered one), joined by channels of {@value #DEFAULT_CAPACITY} items unless
+ * {@link #buffer} says otherwise.
  *
  * <table class="striped">
  *   <caption>The operations</caption>
