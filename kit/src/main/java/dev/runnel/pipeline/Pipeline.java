@@ -243,6 +243,22 @@ public final class Pipeline<T> {
    */
   public static Pipeline<Instant> tick(Clock clock, Duration period) {
     Objects.requireNonNull(clock, "clock");
+    return tickOn(clock, period);
+  }
+
+  /**
+   * As {@link #tick(Clock, Duration)}, on the clock of the terminal call's context ({@link
+   * Context#clockOf}).
+   *
+   * @param period the period, positive
+   * @return the pipeline
+   * @throws IllegalArgumentException if {@code period} is not positive
+   */
+  public static Pipeline<Instant> tick(Duration period) {
+    return tickOn(null, period);
+  }
+
+  private static Pipeline<Instant> tickOn(Clock clock, Duration period) {
     if (Objects.requireNonNull(period, "period").isNegative() || period.isZero()) {
       throw new IllegalArgumentException("pipeline: non-positive tick period " + period);
     }
@@ -404,7 +420,8 @@ public final class Pipeline<T> {
 
   /**
    * Groups items into lists of {@code size}, or fewer when the oldest item of a list has waited
-   * {@code maxAge} on the system clock, whichever comes first; the last list holds what is left
+   * {@code maxAge} on the clock of the terminal call's context ({@link Context#clockOf}: the
+   * system clock unless a {@code Context.withClock} set one), whichever comes first; the last list holds what is left
    * when the input ends. Never emits an empty list.
    *
    * @param size the most items in a list, at least 1
@@ -413,7 +430,7 @@ public final class Pipeline<T> {
    * @throws IllegalArgumentException if {@code size < 1} or {@code maxAge} is not positive
    */
   public Pipeline<List<T>> batch(int size, Duration maxAge) {
-    return batch(size, maxAge, Clock.system());
+    return batch(size, maxAge, null);
   }
 
   /**
@@ -421,7 +438,7 @@ public final class Pipeline<T> {
    *
    * @param size the most items in a list, at least 1
    * @param maxAge how long the first item of a list may wait, positive
-   * @param clock the clock (a {@code ManualClock} in tests)
+   * @param clock the clock; null for the terminal call's context's
    * @return the pipeline
    * @throws IllegalArgumentException if {@code size < 1} or {@code maxAge} is not positive
    */
@@ -432,7 +449,7 @@ public final class Pipeline<T> {
     if (Objects.requireNonNull(maxAge, "maxAge").isNegative() || maxAge.isZero()) {
       throw new IllegalArgumentException("pipeline: non-positive batch age " + maxAge);
     }
-    return then(Stages.batch(this, size, maxAge, Objects.requireNonNull(clock, "clock")));
+    return then(Stages.batch(this, size, maxAge, clock));
   }
 
   /**

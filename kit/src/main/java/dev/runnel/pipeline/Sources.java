@@ -2,6 +2,7 @@ package dev.runnel.pipeline;
 
 import dev.runnel.Channel;
 import dev.runnel.ReceiveChannel;
+import dev.runnel.context.Context;
 import dev.runnel.time.Clock;
 import dev.runnel.time.Ticker;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class Sources {
   static Graph<java.time.Instant> tick(Clock clock, Duration period) {
     return (run, ctx, capacity) -> {
       Channel<java.time.Instant> out = Channel.make(capacity);
-      Ticker ticker = clock.newTicker(period);
+      Ticker ticker = (clock != null ? clock : Context.clockOf(ctx)).newTicker(period);
       run.go(
           ctx,
           () -> {

@@ -191,6 +191,7 @@ final class Stages {
         up,
         (ctx, in, out) -> {
           List<T> batch = new ArrayList<>(size);
+          Clock ages = clock != null ? clock : Context.clockOf(ctx);
           Timer age = null; // armed while batch is not empty
           try {
             while (true) {
@@ -202,7 +203,7 @@ final class Stages {
                 batch.add(x);
                 if (batch.size() < size) {
                   if (age == null) {
-                    age = clock.newTimer(maxAge);
+                    age = ages.newTimer(maxAge);
                   } else {
                     age.reset(maxAge);
                   }

@@ -208,6 +208,23 @@ class PipelineStagesTest {
   }
 
   @Test
+  void withoutAClockBatchAgesOnTheClockOfTheTerminalsContext() throws Exception {
+    ManualClock clock = new ManualClock();
+    Channel<String> src = Channel.make();
+    try (RunningPipeline<List<String>> run =
+        Pipeline.from(src)
+            .batch(3, Duration.ofSeconds(1))
+            .start(Context.withClock(BG, clock))) {
+      src.send("a");
+      clock.awaitPendingTimers(1);
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(run.receive()).containsExactly("a");
+      src.close();
+      assertThat(run.receive()).isNull();
+    }
+  }
+
+  @Test
   void batchEmitsWhenItsOldestItemReachesMaxAgeOnThePipelinesClock() throws Exception {
     ManualClock clock = new ManualClock();
     Channel<String> src = Channel.make(); // unbuffered: a send returns once the batch has the item
