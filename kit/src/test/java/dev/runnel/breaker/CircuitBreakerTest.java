@@ -411,7 +411,7 @@ class CircuitBreakerTest {
   @Test
   void theFallbackAnswersRefusalsAndFailuresButNotIgnoredExceptions() throws Exception {
     CircuitBreaker b =
-        builder().countWindow(10).minimumCalls(2).ignoreOn(e -> e instanceof IllegalStateException)
+        builder().countWindow(10).minimumCalls(3).ignoreOn(e -> e instanceof IllegalStateException)
             .build();
     assertThat(str(b.call(CTX, c -> "live", e -> "cached"))).isEqualTo("live");
     assertThat(str(b.call(CTX, c -> { throw new IOException(); }, e -> "after " + e.getClass().getSimpleName())))
