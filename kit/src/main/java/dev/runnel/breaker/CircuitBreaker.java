@@ -402,11 +402,16 @@ public final class CircuitBreaker implements Policy {
    * @return the metrics
    */
   public Metrics metrics() {
-    current();
-    long now = now();
+    boolean moved = false;
     lock.lock();
     try {
+      long now = now();
       Phase p = phase;
+      if (p.state == State.OPEN && now - p.openUntil >= 0) {
+        move(p, State.HALF_OPEN, now); // as current() would, but atomic with the snapshot
+        moved = true;
+        p = phase;
+      }
       int calls = 0;
       int failed = 0;
       int slow = 0;
@@ -438,6 +443,9 @@ public final class CircuitBreaker implements Policy {
           late.sum());
     } finally {
       lock.unlock();
+      if (moved) {
+        deliver();
+      }
     }
   }
 
@@ -570,10 +578,10 @@ public final class CircuitBreaker implements Policy {
       return;
     }
     int outcome = failed | (nanos > slowNanos ? OutcomeWindow.SLOW : 0);
-    long now = now();
     boolean moved = false;
     lock.lock();
     try {
+      long now = now(); // under the lock, so the window and any transition see one instant
       p = phase;
       if (p.epoch != permit) {
         late.increment();

@@ -60,8 +60,12 @@ final class Phase {
     return false;
   }
 
-  /** Gives a probe slot back: its outcome was ignored. */
+  /** Gives a probe slot back (its outcome was ignored); never below zero, whatever the misuse. */
   void releaseProbe() {
-    probesTaken.decrementAndGet();
+    for (int n = probesTaken.get(); n > 0; n = probesTaken.get()) {
+      if (probesTaken.compareAndSet(n, n - 1)) {
+        return;
+      }
+    }
   }
 }
