@@ -161,6 +161,16 @@ public final class CircuitBreaker implements Policy {
   /** The current phase: read with one volatile load on every permission check and record. */
   private volatile Phase phase;
 
+  /**
+   * Whether the count window is full and holds only fast successes, as of the last critical
+   * section: then recording another fast success changes nothing (one leaves, one enters), and
+   * {@link #record} skips the lock. Written under {@link #lock}, before any phase it precedes.
+   */
+  private volatile boolean saturatedClean;
+
+  /** Whether calls are timed: only to tell slow calls. */
+  private final boolean timed;
+
   private final LongAdder notPermitted = new LongAdder();
   private final LongAdder late = new LongAdder();
   private final List<Consumer<? super StateChange>> listeners = new CopyOnWriteArrayList<>();
@@ -179,6 +189,7 @@ public final class CircuitBreaker implements Policy {
     failureThreshold = b.failureThreshold;
     slowThreshold = b.slowThreshold;
     slowNanos = b.slowNanos;
+    timed = slowNanos != Long.MAX_VALUE;
     probes = b.probes;
     maxWaitInHalfOpenNanos = b.maxWaitInHalfOpenNanos;
     openWaitNanos = b.openWaitNanos;
@@ -210,6 +221,10 @@ public final class CircuitBreaker implements Policy {
   /**
    * Runs {@code task} if the breaker permits it, and records its outcome.
    *
+   * @param ctx the caller's context, passed to the task
+   * @param task the call
+   * @param <T> the result type
+   * @return what the task returned
    * @throws CircuitOpenException if the breaker refused the call; the task did not run
    * @throws Exception what the task threw
    */
@@ -245,7 +260,7 @@ public final class CircuitBreaker implements Policy {
       }
       throw refused;
     }
-    long start = clock.nanoTime();
+    long start = timed ? clock.nanoTime() : 0;
     T result;
     try {
       result = task.run(ctx);
@@ -254,14 +269,14 @@ public final class CircuitBreaker implements Policy {
       if (outcome == IGNORED) {
         releasePermission(permit);
       } else {
-        record(permit, clock.nanoTime() - start, outcome);
+        record(permit, timed ? clock.nanoTime() - start : 0, outcome);
       }
       if (fallback != null && outcome == OutcomeWindow.FAILED) {
         return fallback.recover((Exception) e); // only Exceptions are classified as failures
       }
       throw e;
     }
-    record(permit, clock.nanoTime() - start, 0);
+    record(permit, timed ? clock.nanoTime() - start : 0, 0);
     return result;
   }
 
@@ -486,7 +501,14 @@ public final class CircuitBreaker implements Policy {
    * decision is already made, and its result will be late); open becomes half-open under the lock.
    *
    * A record re-reads `phase` under `lock` and compares epochs there (the linearization point), so
-   * a result for an earlier epoch never reaches the window or the probe counters. Transitions
+   * a result for an earlier epoch never reaches the window or the probe counters.
+   *
+   * The healthy steady state skips the lock: once a count window is full of fast successes, one
+   * more fast success leaves it as it was, so record() only checks, without the lock, that the
+   * phase is a recording one, `saturatedClean` is set, and the phase is still the one it read
+   * (linearization point: the read of `saturatedClean`). The flag is written under the lock after
+   * the window changes and before a transition publishes a new phase, so a reader that sees it
+   * set and the same phase after it is ordered before any record that changed the window since. Transitions
    * enqueue their StateChange under the lock, so the queue's order is the transitions' order;
    * delivery happens after unlocking (see deliver()).
    */
@@ -578,6 +600,9 @@ public final class CircuitBreaker implements Policy {
       return;
     }
     int outcome = failed | (nanos > slowNanos ? OutcomeWindow.SLOW : 0);
+    if (outcome == 0 && p.permitsAll && saturatedClean && phase == p) {
+      return; // a fast success into a full window of them: no change (see the notes)
+    }
     boolean moved = false;
     lock.lock();
     try {
@@ -591,6 +616,10 @@ public final class CircuitBreaker implements Policy {
         case HALF_OPEN -> moved = recordProbe(p, outcome, now);
         case CLOSED, METRICS_ONLY -> {
           window.record(now, outcome);
+          boolean clean = window.saturatedClean();
+          if (clean != saturatedClean) {
+            saturatedClean = clean;
+          }
           if (p.state == State.CLOSED && tripped()) {
             move(p, State.OPEN, now);
             moved = true;
@@ -638,7 +667,10 @@ public final class CircuitBreaker implements Policy {
         openUntil = now + openWait(reopenings);
       }
       case HALF_OPEN -> reopenings = from.reopenings;
-      case CLOSED, METRICS_ONLY -> window.clear();
+      case CLOSED, METRICS_ONLY -> {
+        window.clear();
+        saturatedClean = false;
+      }
       default -> {}
     }
     Phase next = new Phase(to, from.epoch + 1, now, openUntil, reopenings);

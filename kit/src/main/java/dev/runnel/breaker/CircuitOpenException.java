@@ -13,6 +13,7 @@ public final class CircuitOpenException extends CallRejectedException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The state that refused the call. */
   private final CircuitBreaker.State state;
 
   CircuitOpenException(String name, CircuitBreaker.State state, Duration retryAfter) {

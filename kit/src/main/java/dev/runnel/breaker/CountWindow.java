@@ -26,6 +26,11 @@ final class CountWindow extends OutcomeWindow {
   void expire(long now) {}
 
   @Override
+  boolean saturatedClean() {
+    return calls == ring.length && failures == 0 && slow == 0;
+  }
+
+  @Override
   void clear() {
     calls = failures = slow = 0;
     next = 0;

@@ -26,6 +26,11 @@ abstract sealed class OutcomeWindow permits CountWindow, TimeWindow {
   /** Empties the window. */
   abstract void clear();
 
+  /** Whether the window is full of fast successes (a count window only; never a time window). */
+  boolean saturatedClean() {
+    return false;
+  }
+
   final void add(int outcome, int sign) {
     calls += sign;
     failures += sign * (outcome & FAILED);

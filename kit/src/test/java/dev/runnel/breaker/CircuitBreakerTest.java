@@ -122,6 +122,24 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void aWindowFullOfSuccessesStillCountsTheNextFailure() throws Exception {
+    CircuitBreaker b = builder().countWindow(3).minimumCalls(3).failureRateThreshold(60).build();
+    for (int i = 0; i < 10; i++) {
+      succeed(b); // from the fourth on, the window is full of successes and does not change
+    }
+    assertThat(b.metrics().bufferedCalls()).isEqualTo(3);
+    fail(b);
+    assertThat(b.metrics().failedCalls()).isEqualTo(1);
+    succeed(b);
+    succeed(b);
+    succeed(b);
+    assertThat(b.metrics().failedCalls()).as("the failure has left").isZero();
+    fail(b);
+    fail(b);
+    assertThat(b.state()).as("2 of 3").isEqualTo(State.OPEN);
+  }
+
+  @Test
   void openRefusesWithoutRunningAndSaysHowLongItWillWait() {
     CircuitBreaker b = opened(standard());
     int before = runs.get();

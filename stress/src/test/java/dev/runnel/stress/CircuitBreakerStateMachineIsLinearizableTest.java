@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
  * rather than the permit of an earlier acquire, as the low-level form allows: a record for the
  * current epoch counts, any other is late, so histories mix current and late results. Each
  * fixture starts the breaker one step from a transition, so that the sample's short scenarios
- * (3 threads of 2 operations) race on it: about to open ({@link NearlyOpen}), open with its wait
+ * (3 threads of 2 operations) race on it: about to open ({@link NearlyOpen}), a full window of
+ * successes, where a success skips the lock ({@link SaturatedClean}), open with its wait
  * passed ({@link OpenWaitPassed}: the lazy move to half-open, the probe slots, the decision), and
  * half-open past its limit ({@link HalfOpenOverdue}). With the re-check of the epoch under the lock
- * * removed, the sample finds the late record that lands in the new state's window (in two of the
+ * removed, the sample finds the late record that lands in the new state's window (in two of the
  * three fixtures).
  *
  * <p>The {@link ManualClock} moves only in the fixtures, never during a scenario. A record reads
@@ -246,6 +247,28 @@ class CircuitBreakerStateMachineIsLinearizableTest {
   }
 
   /**
+   * Closed with a full window of fast successes, where a fast success of the current epoch skips
+   * the lock: any failure or slow call must still land in the window.
+   */
+  @Param(name = "epoch", gen = IntGen.class, conf = "0:1")
+  public static class SaturatedClean extends Ops {
+    public SaturatedClean() {
+      succeed(0);
+      succeed(0);
+      succeed(0);
+    }
+  }
+
+  /** The model of {@link SaturatedClean}. */
+  public static class SaturatedCleanModel extends Model {
+    public SaturatedCleanModel() {
+      succeed(0);
+      succeed(0);
+      succeed(0);
+    }
+  }
+
+  /**
    * Open in epoch 1 with its wait just passed: the first call or snapshot makes it half-open
    * (epoch 2). The parameter is 0 for epoch 1 (a late result) and 1 for the half-open epoch.
    */
@@ -303,6 +326,11 @@ class CircuitBreakerStateMachineIsLinearizableTest {
   @Test
   void closedModelChecking() {
     LincheckBudget.modelCheck(NearlyOpen.class, NearlyOpenModel.class);
+  }
+
+  @Test
+  void saturatedModelChecking() {
+    LincheckBudget.modelCheck(SaturatedClean.class, SaturatedCleanModel.class);
   }
 
   @Test
