@@ -29,11 +29,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code io.helidon.faulttolerance.CircuitBreaker} (4.5.0), each closed, with a count window of
  * {@value #WINDOW} calls and a 50% failure threshold, guarding a call that returns a constant.
  *
- * <p>Three shapes: the lambda form ({@code *Call}: Runnel's {@code call(ctx, task)}, Resilience4j's
+ * <p>Four shapes: the lambda form ({@code *Call}: Runnel's {@code call(ctx, task)}, Resilience4j's
  * {@code executeSupplier}, Helidon's {@code invoke}); the low-level form ({@code *Permit}: {@code
  * tryAcquirePermission} then {@code onSuccess}, which Helidon does not offer); and the refusal of a
  * forced-open breaker ({@code *Refused}: each throws its exception, without a stack trace in all
- * three). Each runs on one thread and on {@value #THREADS} platform threads sharing one breaker
+ * three); and the lambda form with one call in {@value #FAIL_EVERY} failing ({@code *Mixed}), which
+ * keeps every window changing (a window full of successes is Runnel's lock-free case). Each runs
+ * on one thread and on {@value #THREADS} platform threads sharing one breaker
  * ({@code *Contended}); the machine's core count bounds what the contended runs can show.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -48,6 +50,21 @@ public class CircuitBreakerBenchmark {
 
   static final Task<Integer> TASK = ctx -> 42;
   static final Supplier<Integer> SUPPLIER = () -> 42;
+
+  /** The failure of the mixed runs, made once and without a stack trace, as a fast fault is. */
+  static final RuntimeException FAULT = new RuntimeException("down", null, false, false) {};
+
+  /** Each thread's call count, so every {@value #FAIL_EVERY}th call of a mixed run fails. */
+  @State(Scope.Thread)
+  public static class Calls {
+    int n;
+
+    boolean nextFails() {
+      return ++n % FAIL_EVERY == 0;
+    }
+  }
+
+  static final int FAIL_EVERY = 100;
 
   /** One closed and one forced-open breaker of each library, shared by the benchmark's threads. */
   @State(Scope.Benchmark)
@@ -157,7 +174,72 @@ public class CircuitBreakerBenchmark {
     }
   }
 
+  // ---------------------------------------------------------------- mixed: 1 call in 100 fails
+
+  @Benchmark
+  public Object runnelMixed(Breakers b, Calls c) throws Exception {
+    boolean fails = c.nextFails();
+    try {
+      return b.runnel.call(b.ctx, ctx -> {
+        if (fails) {
+          throw FAULT;
+        }
+        return 42;
+      });
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  @Benchmark
+  public Object resilience4jMixed(Breakers b, Calls c) {
+    boolean fails = c.nextFails();
+    try {
+      return b.r4j.executeSupplier(() -> {
+        if (fails) {
+          throw FAULT;
+        }
+        return 42;
+      });
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  @Benchmark
+  public Object helidonMixed(Breakers b, Calls c) {
+    boolean fails = c.nextFails();
+    try {
+      return b.helidon.invoke(() -> {
+        if (fails) {
+          throw FAULT;
+        }
+        return 42;
+      });
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
   // ---------------------------------------------------------------- contended, 8 threads
+
+  @Benchmark
+  @Threads(THREADS)
+  public Object runnelMixedContended(Breakers b, Calls c) throws Exception {
+    return runnelMixed(b, c);
+  }
+
+  @Benchmark
+  @Threads(THREADS)
+  public Object resilience4jMixedContended(Breakers b, Calls c) {
+    return resilience4jMixed(b, c);
+  }
+
+  @Benchmark
+  @Threads(THREADS)
+  public Object helidonMixedContended(Breakers b, Calls c) {
+    return helidonMixed(b, c);
+  }
 
   @Benchmark
   @Threads(THREADS)
