@@ -33,8 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code executeSupplier}, Helidon's {@code invoke}); the low-level form ({@code *Permit}: {@code
  * tryAcquirePermission} then {@code onSuccess}, which Helidon does not offer); and the refusal of a
  * forced-open breaker ({@code *Refused}: each throws its exception with its library's defaults;
- * Runnel's has no stack trace); and the lambda form with one call in {@value #FAIL_EVERY} failing ({@code *Mixed}), which
- * keeps every window changing (a window full of successes is Runnel's lock-free case). Each runs
+ * Runnel's has no stack trace); and the lambda form with one call in {@value #FAIL_EVERY} failing
+ * ({@code *Mixed}), which keeps every window changing (a window full of successes is Runnel's
+ * lock-free case). Each runs
  * on one thread and on {@value #THREADS} platform threads sharing one breaker
  * ({@code *Contended}); the machine's core count bounds what the contended runs can show.
  */
