@@ -22,9 +22,11 @@ public final class CircuitOpenException extends CallRejectedException {
   }
 
   /**
-   * The state that refused the call.
+   * The breaker's state when the refusal was made: {@code OPEN}, {@code HALF_OPEN} or {@code
+   * FORCED_OPEN}, or, if the state changed between the refusal and this exception (another
+   * goroutine's call decided a half-open period), the state it changed to.
    *
-   * @return {@code OPEN}, {@code HALF_OPEN} or {@code FORCED_OPEN}
+   * @return the state
    */
   public CircuitBreaker.State state() {
     return state;
