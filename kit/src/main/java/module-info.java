@@ -15,4 +15,5 @@ module dev.runnel.kit {
   exports dev.runnel.retry;
   exports dev.runnel.lifecycle;
   exports dev.runnel.pipeline;
+  exports dev.runnel.breaker;
 }
