@@ -5,7 +5,8 @@
 # Four suites: channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2,
 # BlockedGoroutines ~5), sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2),
 # time (about 13 minutes: JMH ~8 for ContextBenchmark and TimerBenchmark, Go ~4, TimerMemory
-# and Go's timer memory ~1) and xsync (about 12 minutes: JMH ~8, Go ~4); SUITE=all runs all four.
+# and Go's timer memory ~1), xsync (about 12 minutes: JMH ~8, Go ~4) and kit (about 8 minutes:
+# JMH ~7 for PipelineBenchmark and WorkerPoolBenchmark, Go ~1); SUITE=all runs all five.
 #
 #   bench/run-vs-go.sh                    the channel suite, with the defaults below
 #   SUITE=sync bench/run-vs-go.sh         Mutex, RWMutex, WaitGroup, SyncMap, Pool against Go's sync
@@ -26,11 +27,14 @@
 #                                         from Debian's golang-golang-x-sync-dev and
 #                                         golang-golang-x-time-dev if installed (offline), else
 #                                         from the module proxy.
+#   SUITE=kit bench/run-vs-go.sh          Pipeline (source, map on 4 workers, filter, sink) and the
+#                                         worker pool against the same graphs in Go (a jobs
+#                                         channel, 8 goroutines, a WaitGroup)
 #   JMH_ARGS="-f 2 -wi 5 -i 10" bench/run-vs-go.sh
 #   SKIP_JMH=1 SKIP_BLOCKED=1 bench/run-vs-go.sh     only the Go side
 #
 # Settings (environment):
-#   SUITE         channels, sync, time, xsync or all  (default: channels)
+#   SUITE         channels, sync, time, xsync, kit or all  (default: channels)
 #   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s)
 #   JMH_REGEX     benchmarks to run      (default: the suite's JMH benchmarks)
 #   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's)
@@ -52,14 +56,16 @@ CHANNEL_JMH='PingPong|BufferedChannel|Select'
 SYNC_JMH='Mutex|WaitGroup|SyncMap|Pool'
 TIME_JMH='Context|Timer'
 XSYNC_JMH='WeightedSemaphore|SingleFlight|RateLimiter|ErrGroup'
+KIT_JMH='Pipeline|WorkerPool'
 case "$SUITE" in
   channels) SUITE_JMH=$CHANNEL_JMH; GO_WORKLOADS=channels; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
   sync) SUITE_JMH=$SYNC_JMH; GO_WORKLOADS=mutex,waitgroup,syncmap,pool; SKIP_BLOCKED=1; SKIP_TIMERMEM=1 ;;
   time) SUITE_JMH=$TIME_JMH; GO_WORKLOADS=context,timers; SKIP_BLOCKED=1; SKIP_STARVATION=1 ;;
   xsync) SUITE_JMH=$XSYNC_JMH; GO_WORKLOADS=xsync; SKIP_BLOCKED=1; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
-  all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH|$TIME_JMH|$XSYNC_JMH"
-       GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool,context,timers,xsync ;;
-  *) echo "SUITE must be channels, sync, time, xsync or all, not '$SUITE'" >&2; exit 2 ;;
+  kit) SUITE_JMH=$KIT_JMH; GO_WORKLOADS=kit; SKIP_BLOCKED=1; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
+  all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH|$TIME_JMH|$XSYNC_JMH|$KIT_JMH"
+       GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool,context,timers,xsync,kit ;;
+  *) echo "SUITE must be channels, sync, time, xsync, kit or all, not '$SUITE'" >&2; exit 2 ;;
 esac
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
 JMH_REGEX=${JMH_REGEX:-dev.runnel.bench.($SUITE_JMH)Benchmark}
@@ -197,7 +203,7 @@ fi
   echo "Runnel vs Go: $(date -u), $(nproc) CPUs, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [[ -f "$OUT/jmh.txt" ]]; then
     echo; echo "Java (JMH; ns/op = per round trip, lock/unlock, goroutine, lookup, receive, timer, select,"
-    echo "acquire/release, singleflight caller, allow call or errgroup task; us/op = per cancel of a"
+    echo "acquire/release, singleflight caller, allow call, errgroup task, pipeline item or pool job; us/op = per cancel of a"
     echo "10,000-child tree; ops/s = messages or operations per second):"
     awk '/^Benchmark +(Mode|\()/ {t=""; on=1} on && (/^Benchmark result/ || NF == 0) {on=0}
          on {t=t $0 "\n"} END {printf "%s", t}' "$OUT/jmh.txt"

@@ -7,7 +7,8 @@
 // is the first three), mutex, starvation, rwmutex, waitgroup, syncmap, pool (the sync
 // workloads, all six of them "sync"), and context, timers, timermem (the context and time
 // workloads; "time" is context and timers), and semaphore, singleflight, ratelimit, errgroup
-// (golang.org/x/sync and golang.org/x/time/rate; "xsync" is all four); "all" is everything.
+// (golang.org/x/sync and golang.org/x/time/rate; "xsync" is all four), and pipeline, workerpool
+// (the kit's workloads: "kit" is both); "all" is everything.
 // blocked and timermem measure memory and are best run alone, each in a fresh process.
 //
 // The x/sync and x/time modules come from the module proxy (GOFLAGS=-mod=mod fills go.sum), or
@@ -77,10 +78,17 @@ const (
 	rateUncontendedOps = 100_000 // Allow calls per batch (JMH times them one by one)
 	errgroupTasks      = 100_000 // ErrGroupBenchmark.TASKS
 	errgroupLimit      = 8       // ErrGroupBenchmark.LIMIT
+
+	pipelineItems    = 100_000   // PipelineBenchmark.ITEMS
+	pipelineWorkers  = 4         // PipelineBenchmark.WORKERS
+	pipelineCapacity = 16        // PipelineBenchmark.CAPACITY
+	workerPoolJobs   = 1_000_000 // tiny jobs per batch (WorkerPoolBenchmark runs 100,000 per op)
+	workerPoolSize   = 8         // WorkerPoolBenchmark.WORKERS
+	workerPoolQueue  = 1024      // WorkerPoolBenchmark.QUEUE
 )
 
 var (
-	workload   = flag.String("workload", "all", "all, channels, sync, time, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool, context, timers, timermem, xsync, semaphore, singleflight, ratelimit, errgroup")
+	workload   = flag.String("workload", "all", "all, channels, sync, time, kit, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool, context, timers, timermem, xsync, semaphore, singleflight, ratelimit, errgroup, pipeline, workerpool")
 	warmups    = flag.Int("wi", 3, "warm-up iterations")
 	iterations = flag.Int("i", 5, "measured iterations")
 	warmupTime = flag.Duration("w", 2*time.Second, "warm-up iteration time")
@@ -108,6 +116,7 @@ func main() {
 	syncs := all || chosen["sync"]
 	times := all || chosen["time"]
 	xsync := all || chosen["xsync"]
+	kit := all || chosen["kit"]
 	ran := false
 	if channels || chosen["pingpong"] {
 		ran = true
@@ -233,6 +242,14 @@ func main() {
 			func() { errGroupTasks(errgroupLimit) })
 		latency(fmt.Sprintf("chan sem+wg limit=%d 100k", errgroupLimit), "task", errgroupTasks, chanSemTasks)
 		latency("errgroup nolimit 100k", "task", errgroupTasks, func() { errGroupTasks(-1) })
+	}
+	if kit || chosen["pipeline"] {
+		ran = true
+		latency(fmt.Sprintf("pipeline map%d+filter 100k", pipelineWorkers), "item", pipelineItems, pipeline)
+	}
+	if kit || chosen["workerpool"] {
+		ran = true
+		latency(fmt.Sprintf("workerpool chan+wg %dw 1M", workerPoolSize), "job", workerPoolJobs, workerPool)
 	}
 	if !ran {
 		fmt.Fprintln(os.Stderr, "unknown workload", *workload)
@@ -1188,6 +1205,124 @@ func chanSemTasks() {
 	wg.Wait()
 	if counter.Load() != errgroupTasks {
 		panic("lost tasks")
+	}
+}
+
+// ---------------------------------------------------------------- kit workloads
+
+// The same graphs as PipelineBenchmark and WorkerPoolBenchmark's Go-style variant.
+
+// pipelineValues is Workers.VALUES: the payloads, made once.
+var pipelineValues = func() (v [1024]int) {
+	for i := range v {
+		v[i] = i + 1_000_000
+	}
+	return v
+}()
+
+func transform(x int) int { return int(int32(x*31 + 7)) } // Java's int arithmetic
+func keep(x int) bool     { return x&1 == 0 }
+
+var pipelineExpected = func() int64 {
+	var sum int64
+	for i := 0; i < pipelineItems; i++ {
+		if y := transform(pipelineValues[i&1023]); keep(y) {
+			sum += int64(y)
+		}
+	}
+	return sum
+}()
+
+// pipeline: the Go blog's pipeline with cancellation: a source goroutine, 4 workers mapping
+// (fan-out) into one channel closed after a WaitGroup (fan-in), a filter goroutine, and the sink
+// in the calling goroutine; every send selects on ctx.Done(); channels of 16.
+func pipeline() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var all sync.WaitGroup
+	src := make(chan int, pipelineCapacity)
+	mapped := make(chan int, pipelineCapacity)
+	kept := make(chan int, pipelineCapacity)
+	all.Add(1)
+	go func() {
+		defer all.Done()
+		defer close(src)
+		for i := 0; i < pipelineItems; i++ {
+			select {
+			case src <- pipelineValues[i&1023]:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var workers sync.WaitGroup
+	workers.Add(pipelineWorkers)
+	all.Add(pipelineWorkers)
+	for w := 0; w < pipelineWorkers; w++ {
+		go func() {
+			defer all.Done()
+			defer workers.Done()
+			for x := range src {
+				select {
+				case mapped <- transform(x):
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		workers.Wait()
+		close(mapped)
+	}()
+	all.Add(1)
+	go func() {
+		defer all.Done()
+		defer close(kept)
+		for x := range mapped {
+			if keep(x) {
+				select {
+				case kept <- x:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	var sum int64
+	for x := range kept {
+		sum += int64(x)
+	}
+	cancel()
+	all.Wait()
+	if sum != pipelineExpected {
+		panic(fmt.Sprintf("pipeline sum %d != %d", sum, pipelineExpected))
+	}
+}
+
+// workerPool: Go's worker pool: a jobs channel of 1024, 8 goroutines ranging over it, a WaitGroup;
+// each job increments one counter.
+func workerPool() {
+	var counter atomic.Int64
+	jobs := make(chan func(), workerPoolQueue)
+	var wg sync.WaitGroup
+	wg.Add(workerPoolSize)
+	for w := 0; w < workerPoolSize; w++ {
+		go func() {
+			defer wg.Done()
+			for job := range jobs {
+				job()
+			}
+		}()
+	}
+	job := func() { counter.Add(1) }
+	for i := 0; i < workerPoolJobs; i++ {
+		jobs <- job
+	}
+	close(jobs)
+	wg.Wait()
+	if counter.Load() != workerPoolJobs {
+		panic("lost jobs")
 	}
 }
 

@@ -14,4 +14,6 @@ module dev.runnel.kit {
   exports dev.runnel.report;
   exports dev.runnel.retry;
   exports dev.runnel.lifecycle;
+  exports dev.runnel.pipeline;
+  exports dev.runnel.breaker;
 }
