@@ -135,6 +135,10 @@ public final class Demo {
             .register(registry);
       }
       FunctionCounter.builder("demo.storage.retries", guard, StorageGuard::retries)
+          .description("Storage writes retried")
+          .register(registry);
+      FunctionCounter.builder("demo.breaker.openings", guard, StorageGuard::breakerOpenings)
+          .description("Times the storage circuit breaker opened")
           .register(registry);
     }
 
