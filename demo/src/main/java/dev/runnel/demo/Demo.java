@@ -31,9 +31,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The whole service, assembled as an application's services: analytics, the upload pool, metrics, the HTTP server, the
- * progress line and the load generator, started in that order and stopped in reverse, so that
- * load stops first, then HTTP intake, then the pool drains, and the event reporter delivers last.
+ * The whole service, assembled as an application's services: analytics, the upload pool,
+ * metrics, the HTTP server, the progress line and the load generator, started in that order and
+ * stopped in reverse, so that load stops first, then HTTP intake, then the pool drains, and the
+ * event reporter delivers last.
  */
 public final class Demo {
 

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -120,7 +121,7 @@ final class LoadGenerator implements Service {
           .append(",\"note\":\"").append("x".repeat(random.nextInt(200))).append("\"}}");
     }
     payloadsSent.add(n);
-    return b.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** A body over the limit, then malformed JSON, then JSON of the wrong shape, in turn. */
@@ -130,7 +131,7 @@ final class LoadGenerator implements Service {
       case 1 -> "{\"payloads\":[{\"id\":\"a\",\"data\":";
       default -> "{\"payload\":\"not a list\"}";
     };
-    return body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return body.getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -27,7 +27,7 @@ class PayloadHandlerTest {
 
   private RunningDemo running;
 
-  /** Serving with no load and no faults, one worker and a queue of one; the storage gate is open unless shut. */
+  /** Serving, no load, no faults, one worker, a queue of one; the storage gate starts shut. */
   private RunningDemo start(GatedStorage[] gate) throws Exception {
     DemoConfig config = DemoConfig.defaults()
         .withLoad(Duration.ZERO)
