@@ -24,6 +24,7 @@ final class AnalyticsService implements Service {
   private volatile EventReporter<AnalyticsEvent> reporter;
   private volatile List<AnalyticsEvent> undelivered = List.of();
 
+  /** A service that reports to {@code sink}, each delivery under {@code delivery}. */
   AnalyticsService(JsonLinesSink sink, Policy delivery) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.delivery = Objects.requireNonNull(delivery, "delivery");
@@ -82,6 +83,7 @@ final class AnalyticsService implements Service {
     return undelivered;
   }
 
+  /** The sink, whose file the summary counts. */
   JsonLinesSink sink() {
     return sink;
   }

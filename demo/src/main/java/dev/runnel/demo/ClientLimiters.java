@@ -20,6 +20,7 @@ final class ClientLimiters {
   private final LinkedHashMap<String, RateLimiter> limiters;
   private final ReentrantLock lock = new ReentrantLock();
 
+  /** Buckets of {@code perSecond} and {@code burst} each, for at most {@code maxClients}. */
   ClientLimiters(double perSecond, int burst, int maxClients) {
     this.perSecond = perSecond;
     this.burst = burst;

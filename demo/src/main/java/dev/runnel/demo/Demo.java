@@ -262,6 +262,7 @@ public final class Demo {
     return stats;
   }
 
+  /** The upload pool, for tests. */
   UploadService uploads() {
     return uploads;
   }

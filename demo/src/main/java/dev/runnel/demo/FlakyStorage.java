@@ -25,6 +25,7 @@ final class FlakyStorage implements Storage {
   private final long start;
   private final LongAdder failures = new LongAdder();
 
+  /** {@code inner} with these faults; outages are timed on {@code clock}. */
   FlakyStorage(Storage inner, double failureRate, Duration outageEvery, Duration outageLength,
       Duration latency, Clock clock) {
     this.inner = Objects.requireNonNull(inner, "inner");

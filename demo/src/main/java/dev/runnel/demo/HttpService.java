@@ -31,6 +31,7 @@ final class HttpService implements Service {
   private Server server;
   private volatile URI uri;
 
+  /** A server for {@code handler} on {@code port} (0 for a free one). */
   HttpService(int port, Handler handler) {
     this.port = port;
     this.handler = Objects.requireNonNull(handler, "handler");

@@ -24,6 +24,7 @@ final class JsonLinesSink implements EventSink<AnalyticsEvent> {
   /** Keeps appends whole when more than one sender delivers. */
   private final ReentrantLock appending = new ReentrantLock();
 
+  /** A sink that starts {@code file} empty and appends to it. */
   JsonLinesSink(Path file, ObjectMapper json) throws IOException {
     this.file = Objects.requireNonNull(file, "file");
     this.json = Objects.requireNonNull(json, "json");

@@ -48,6 +48,7 @@ final class LoadGenerator implements Service {
   private ExecutorService httpExecutor;
   private CancelContext load;
 
+  /** Load on {@code server} (read at start) for {@code length}, paced by the per-client rate. */
   LoadGenerator(Supplier<URI> server, Duration length, double clientRate, int maxBodyBytes) {
     this.server = Objects.requireNonNull(server, "server");
     this.length = Objects.requireNonNull(length, "length");
@@ -152,14 +153,17 @@ final class LoadGenerator implements Service {
     httpExecutor.close();
   }
 
+  /** Requests answered, whatever the status. */
   long sent() {
     return sent.sum();
   }
 
+  /** Requests that could not be sent or got no answer. */
   long failed() {
     return failed.sum();
   }
 
+  /** Payloads in the well-formed requests sent. */
   long payloadsSent() {
     return payloadsSent.sum();
   }

@@ -67,6 +67,7 @@ public final class Main {
         demo.uri(), demo.uri(), demo.uri());
   }
 
+  /** The configuration the flags ask for; IllegalArgumentException says which flag is wrong. */
   static DemoConfig parse(String[] args) {
     DemoConfig config = DemoConfig.defaults();
     for (int i = 0; i < args.length; i++) {

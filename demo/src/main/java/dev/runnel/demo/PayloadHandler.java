@@ -56,6 +56,7 @@ final class PayloadHandler extends Handler.Abstract {
   private final RequestStats stats;
   private final Supplier<String> metrics;
 
+  /** A handler over the demo's parts; {@code metrics} gives the Prometheus text. */
   PayloadHandler(ClientLimiters limiters, int maxBodyBytes, ObjectMapper json,
       UploadService uploads, AnalyticsService analytics, RequestStats stats,
       Supplier<String> metrics) {

@@ -32,6 +32,7 @@ final class Progress implements Service {
   private long started;
   private long lastTotal;
 
+  /** A progress line on {@code out}, rewritten in place if it is a terminal. */
   Progress(PrintStream out, boolean terminal, RequestStats stats, UploadService uploads,
       int queueCapacity, Supplier<String> breaker) {
     this.out = Objects.requireNonNull(out, "out");
@@ -77,7 +78,11 @@ final class Progress implements Service {
     }
   }
 
-  /** One second's line. */
+  /**
+   * One second's line; the rate is since the previous call.
+   *
+   * @return the line
+   */
   String line() {
     long total = stats.total();
     long perSecond = total - lastTotal;

@@ -12,12 +12,14 @@ final class RequestStats {
   private final LongAdder other = new LongAdder();
   private final LongAdder total = new LongAdder();
 
+  /** Counts at zero. */
   RequestStats() {
     for (int i = 0; i < byStatus.length; i++) {
       byStatus[i] = new LongAdder();
     }
   }
 
+  /** Counts one request answered with {@code status}. */
   void record(int status) {
     total.increment();
     for (int i = 0; i < STATUSES.length; i++) {
@@ -45,10 +47,12 @@ final class RequestStats {
     throw new IllegalArgumentException("demo: status " + status + " is not counted on its own");
   }
 
+  /** Requests answered with a status not in {@link #STATUSES}. */
   long other() {
     return other.sum();
   }
 
+  /** Every request answered on the payload endpoint. */
   long total() {
     return total.sum();
   }

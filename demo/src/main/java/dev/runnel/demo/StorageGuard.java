@@ -28,6 +28,7 @@ final class StorageGuard {
   private final CircuitBreaker breaker;
   private final Policy policy;
 
+  /** The breaker and the retry described above, composed. */
   StorageGuard() {
     this.breaker = CircuitBreaker.builder()
         .name("storage")

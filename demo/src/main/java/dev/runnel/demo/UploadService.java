@@ -34,6 +34,7 @@ final class UploadService implements Service {
   private final LongAdder stored = new LongAdder();
   private final LongAdder parked = new LongAdder();
 
+  /** A pool of {@code workers} and {@code queueCapacity} writing through {@code policy}. */
   UploadService(int workers, int queueCapacity, Policy policy, Storage storage,
       FileStorage parking) {
     this.pool = WorkerPool.builder().name("uploads").maxWorkers(workers)
@@ -144,18 +145,22 @@ final class UploadService implements Service {
     return pool;
   }
 
+  /** Requests whose payloads were taken. */
   long acceptedRequests() {
     return acceptedRequests.sum();
   }
 
+  /** Payloads taken, over all requests. */
   long acceptedPayloads() {
     return acceptedPayloads.sum();
   }
 
+  /** Payloads written to storage. */
   long stored() {
     return stored.sum();
   }
 
+  /** Payloads written to the parking directory instead. */
   long parked() {
     return parked.sum();
   }
