@@ -8,4 +8,6 @@ module dev.runnel.kit {
   exports dev.runnel.workerpool;
   exports dev.runnel.structured;
   exports dev.runnel.resilience;
+  exports dev.runnel.schedule;
+  exports dev.runnel.buffer;
 }
