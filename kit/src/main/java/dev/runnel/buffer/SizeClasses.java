@@ -3,14 +3,13 @@ package dev.runnel.buffer;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
 /**
  * The machinery behind {@link BufferPool} and {@link ByteBufferPool}: size classes, the bounded
- * free slots of each, and the registry of buffers handed out.
+ * free list of each, and the registry of buffers handed out.
  *
  * @param <B> the buffer type
  */
@@ -23,22 +22,19 @@ final class SizeClasses<B> {
    * for n bytes goes to the smallest class whose capacity is >= n. Requests above maxSize are
    * allocated exactly and never tracked or kept.
    *
-   * Free slots. Each class has an AtomicReferenceArray of `retain` slots; a slot holds an Entry
-   * whose `pinned` field is the free buffer, or null. put CASes null -> entry into the first
-   * empty slot it finds, get CASes entry -> null on the first full one; each scan starts at a
-   * slot chosen by the calling thread's id, so a thread tends to get back the buffer it last put
-   * (warm in its cache) and threads rarely CAS the same slot. A scan visits each slot at most
-   * once, so both operations are bounded and lock-free. ABA on a slot is harmless: whatever
-   * Entry a slot holds is a free buffer, whoever put it there.
+   * Free buffers. Each class has a FreeList, a bounded lock-free queue of at most `retain`
+   * entries whose `pinned` field is the free buffer. get polls it, put offers to it; an empty
+   * list means allocate, a full one means drop. Both are O(1) and never wait for another thread.
    *
    * Registry. Every tracked buffer has one Entry for life: a WeakReference to the buffer (so a
    * buffer its user drops is collected, and its Entry purged from the registry later) with a
    * strong `pinned` field set only while the buffer is free. `outstanding` maps identity ->
-   * Entry for the buffers handed out and not yet put back. get moves an Entry from a slot into
-   * `outstanding`; put removes it from `outstanding` (the linearization point of a put: exactly
-   * one of two concurrent puts of one buffer removes it) and offers it to a slot. A buffer not
-   * in `outstanding` is foreign, or already put back: refused. The happens-before from put to
-   * the next get of the same buffer is the slot CAS (volatile write, then volatile read).
+   * Entry for the buffers handed out and not yet put back. get moves an Entry from a free list
+   * into `outstanding`; put removes it from `outstanding` (the linearization point of a put:
+   * exactly one of two concurrent puts of one buffer removes it) and offers it to the free list.
+   * A buffer not in `outstanding` is foreign, or already put back: refused. The happens-before
+   * from put to the next get of the same buffer is the free list's release/acquire on the cell's
+   * sequence number.
    */
 
   private final int minShift;
@@ -46,7 +42,7 @@ final class SizeClasses<B> {
   private final int retain;
   private final IntFunction<B> allocate;
   private final ToIntFunction<B> capacity;
-  private final AtomicReferenceArray<Entry<B>>[] free;
+  private final FreeList<Entry<B>>[] free;
   private final ConcurrentHashMap<Object, Entry<B>> outstanding = new ConcurrentHashMap<>();
   private final ReferenceQueue<B> collected = new ReferenceQueue<>();
 
@@ -56,7 +52,7 @@ final class SizeClasses<B> {
   final LongAdder refused = new LongAdder();
   final LongAdder dropped = new LongAdder();
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   SizeClasses(
       int minSize, int maxSize, int retain, IntFunction<B> allocate, ToIntFunction<B> capacity) {
     if (minSize < 1 || Integer.bitCount(minSize) != 1) {
@@ -75,9 +71,9 @@ final class SizeClasses<B> {
     this.allocate = allocate;
     this.capacity = capacity;
     int classes = Integer.numberOfTrailingZeros(maxSize) - minShift + 1;
-    free = new AtomicReferenceArray[classes];
+    free = new FreeList[classes];
     for (int i = 0; i < classes; i++) {
-      free[i] = new AtomicReferenceArray<>(retain);
+      free[i] = new FreeList<>(retain);
     }
   }
 
@@ -107,7 +103,7 @@ final class SizeClasses<B> {
       allocations.increment(); // oversize: not a miss, no class could have served it
       return allocate.apply(size);
     }
-    Entry<B> e = take(free[c]);
+    Entry<B> e = free[c].poll();
     if (e != null) {
       hits.increment();
       B b = e.pinned;
@@ -148,50 +144,10 @@ final class SizeClasses<B> {
               + " this pool did not hand out, or that was already put back");
     }
     e.pinned = b;
-    if (!offer(free[c], e)) {
+    if (!free[c].offer(e)) {
       e.pinned = null;
       dropped.increment();
     }
-  }
-
-  private static int start(int length) {
-    long id = Thread.currentThread().threadId();
-    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 33) % length;
-  }
-
-  private Entry<B> take(AtomicReferenceArray<Entry<B>> slots) {
-    int n = slots.length();
-    if (n == 0) {
-      return null;
-    }
-    int i = start(n);
-    for (int k = 0; k < n; k++) {
-      Entry<B> e = slots.get(i);
-      if (e != null && slots.compareAndSet(i, e, null)) {
-        return e;
-      }
-      if (++i == n) {
-        i = 0;
-      }
-    }
-    return null;
-  }
-
-  private boolean offer(AtomicReferenceArray<Entry<B>> slots, Entry<B> e) {
-    int n = slots.length();
-    if (n == 0) {
-      return false;
-    }
-    int i = start(n);
-    for (int k = 0; k < n; k++) {
-      if (slots.get(i) == null && slots.compareAndSet(i, null, e)) {
-        return true;
-      }
-      if (++i == n) {
-        i = 0;
-      }
-    }
-    return false;
   }
 
   private void purgeCollected() {
@@ -204,12 +160,9 @@ final class SizeClasses<B> {
     long buffers = 0;
     long bytes = 0;
     for (int c = 0; c < free.length; c++) {
-      for (int i = 0; i < free[c].length(); i++) {
-        if (free[c].get(i) != null) {
-          buffers++;
-          bytes += classSize(c);
-        }
-      }
+      int n = free[c].size();
+      buffers += n;
+      bytes += (long) n * classSize(c);
     }
     purgeCollected();
     return new BufferPool.Stats(
@@ -230,8 +183,8 @@ final class SizeClasses<B> {
   /** A tracked buffer's identity for life; {@code pinned} holds it while it is free. */
   static final class Entry<B> extends WeakReference<B> {
     private final int hash;
-    // The buffer while free (in a slot), else null. Written before the slot CAS that publishes
-    // the entry, read after the CAS that takes it.
+    // The buffer while free (in a free list), else null. Written before the offer that
+    // publishes the entry, read after the poll that takes it.
     B pinned;
 
     Entry(B b, ReferenceQueue<B> q) {
