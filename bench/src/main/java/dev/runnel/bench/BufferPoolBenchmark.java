@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 0} a buffer is released at once, and with 1024 each thread holds 4 MiB of buffers in flight that
  * survive young collections, as buffers of slow connections do. Beside that, the benchmark holds
  * a live set of {@value #LIVE_OBJECTS} small objects (about 100 MB) that every old collection
- * marks.
+ * marks. The heap is pre-touched ({@code -XX:+AlwaysPreTouch}): without it, until the first
+ * collection every 4 KiB allocation lands on a page never touched and pays a page fault, which a
+ * long-running process whose heap has cycled does not.
  *
  * <p>Contenders: Runnel's {@link BufferPool} (byte[]) and {@link ByteBufferPool} (direct); Go's
  * way, one {@link Pool} ({@code sync.Pool}) of 4 KiB arrays; and the JDK's allocation, {@code new
@@ -38,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Threads(BufferPoolBenchmark.THREADS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:MaxDirectMemorySize=512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=512m"})
 public class BufferPoolBenchmark {
 
   static final int THREADS = 2;

@@ -293,6 +293,26 @@ class SchedulerTest {
   }
 
   @Test
+  void aTaskThatCancelsItsContextEndsTheScheduleAfterItsRun() throws InterruptedException {
+    CancelContext own = Context.withCancel(ctx);
+    Schedule s =
+        scheduler.atFixedRate(
+            own,
+            SECOND,
+            SECOND,
+            () -> {
+              record();
+              own.cancel(); // "stop on failure" is this line in a catch
+            });
+    fireNext();
+    assertThat(ran.receive()).isEqualTo(at(1));
+    s.await();
+    assertThat(s.runs()).isEqualTo(1);
+    assertThat(s.failures()).isZero();
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
   void cancellingInterruptsARunningRunWithoutCountingAFailure() throws InterruptedException {
     Channel<Boolean> started = Channel.make(1);
     Channel<Boolean> never = Channel.make();
