@@ -17,14 +17,16 @@ final class FreeList<E> {
   /*
    * Implementation notes.
    *
-   * Cell i (of `capacity`) has a sequence number seq[i], initially i. A producer that claims
-   * position p (tail CAS p -> p+1) may write cell p % capacity once seq == p, and publishes it
-   * with seq = p + 1. A consumer that claims position p (head CAS) may read the cell once seq ==
-   * p + 1, and frees it for the producer of position p + capacity with seq = p + capacity. The
-   * release store of seq pairs with the acquire load of the next claimant, so an element's
-   * writes happen-before its poll.
+   * Cell i (of `capacity`) has a sequence number seq[i], initially 2i. A producer that claims
+   * position p (tail CAS p -> p+1) may write cell p % capacity once seq == 2p, and publishes it
+   * with seq = 2p + 1. A consumer that claims position p (head CAS) may read the cell once seq ==
+   * 2p + 1, and frees it for the producer of position p + capacity with seq = 2(p + capacity).
+   * Vyukov's original numbers the states p and p + 1, which coincide for a capacity of 1 (a
+   * published cell looks free to the next producer); doubling keeps "free for p" and "full at p"
+   * apart for every capacity. The release store of seq pairs with the acquire load of the next
+   * claimant, so an element's writes happen-before its poll.
    *
-   * A producer (consumer) that sees seq < p (< p + 1) finds the queue full (empty) and gives up
+   * A producer (consumer) that sees seq < 2p (< 2p + 1) finds the queue full (empty) and gives up
    * at once, even when the cell's previous claimant has claimed but not yet published: for a
    * free list, reporting empty (allocate) or full (drop) in that window is correct, and it is
    * what keeps both operations wait-free of other threads' progress. Why a queue and not a
@@ -44,7 +46,7 @@ final class FreeList<E> {
     this.seq = new AtomicLongArray(Math.max(capacity, 1));
     this.cells = new AtomicReferenceArray<>(Math.max(capacity, 1));
     for (int i = 0; i < capacity; i++) {
-      seq.set(i, i);
+      seq.set(i, 2L * i);
     }
   }
 
@@ -56,11 +58,11 @@ final class FreeList<E> {
     long p = tail.get();
     for (; ; ) {
       int i = (int) (p % capacity);
-      long d = seq.getAcquire(i) - p;
+      long d = seq.getAcquire(i) - 2 * p;
       if (d == 0) {
         if (tail.compareAndSet(p, p + 1)) {
           cells.setPlain(i, e);
-          seq.setRelease(i, p + 1);
+          seq.setRelease(i, 2 * p + 1);
           return true;
         }
         p = tail.get();
@@ -80,12 +82,12 @@ final class FreeList<E> {
     long p = head.get();
     for (; ; ) {
       int i = (int) (p % capacity);
-      long d = seq.getAcquire(i) - (p + 1);
+      long d = seq.getAcquire(i) - (2 * p + 1);
       if (d == 0) {
         if (head.compareAndSet(p, p + 1)) {
           E e = cells.getPlain(i);
           cells.setPlain(i, null);
-          seq.setRelease(i, p + capacity);
+          seq.setRelease(i, 2 * (p + capacity));
           return e;
         }
         p = head.get();

@@ -30,6 +30,18 @@ class FreeListTest {
   }
 
   @Test
+  void aCapacityOfOneHoldsOneElement() {
+    FreeList<Integer> list = new FreeList<>(1);
+    assertThat(list.offer(1)).isTrue();
+    assertThat(list.offer(2)).isFalse();
+    assertThat(list.poll()).isEqualTo(1);
+    assertThat(list.poll()).isNull();
+    assertThat(list.offer(3)).isTrue();
+    assertThat(list.offer(4)).isFalse();
+    assertThat(list.poll()).isEqualTo(3);
+  }
+
+  @Test
   void aZeroCapacityListKeepsNothing() {
     FreeList<Integer> list = new FreeList<>(0);
     assertThat(list.offer(1)).isFalse();
@@ -40,7 +52,13 @@ class FreeListTest {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void concurrentOffersAndPollsNeitherLoseNorDuplicate() throws InterruptedException {
-    FreeList<Integer> list = new FreeList<>(7);
+    for (int capacity : new int[] {1, 2, 7}) {
+      concurrentUse(capacity);
+    }
+  }
+
+  private static void concurrentUse(int capacity) throws InterruptedException {
+    FreeList<Integer> list = new FreeList<>(capacity);
     int goroutines = 4;
     int rounds = 50_000;
     ConcurrentHashMap<Integer, Boolean> held = new ConcurrentHashMap<>();
@@ -66,12 +84,12 @@ class FreeListTest {
     }
     wg.await();
     assertThat(duplicates.get()).isZero();
-    assertThat(list.size()).isLessThanOrEqualTo(7);
+    assertThat(list.size()).isLessThanOrEqualTo(capacity);
     java.util.List<Integer> drained = new java.util.ArrayList<>();
     for (Integer e; (e = list.poll()) != null; ) {
       drained.add(e);
     }
-    assertThat(drained).doesNotHaveDuplicates().hasSizeLessThanOrEqualTo(7);
+    assertThat(drained).doesNotHaveDuplicates().hasSizeLessThanOrEqualTo(capacity);
     assertThat(drained).allSatisfy(e -> assertThat(e).isBetween(1, nextId.get()));
   }
 }
