@@ -46,8 +46,10 @@ class ByteBufferPoolTest {
 
   @Test
   void slicesDuplicatesAndViewsOfAPooledBufferAreRefused() {
-    for (ByteBufferPool pool :
-        new ByteBufferPool[] {ByteBufferPool.heap(512, 8192, 4), ByteBufferPool.direct(512, 8192, 4)}) {
+    ByteBufferPool[] pools = {
+      ByteBufferPool.heap(512, 8192, 4), ByteBufferPool.direct(512, 8192, 4)
+    };
+    for (ByteBufferPool pool : pools) {
       ByteBuffer b = pool.get(4096);
       assertThatThrownBy(() -> pool.put(b.duplicate()))
           .isInstanceOf(IllegalArgumentException.class)

@@ -112,7 +112,8 @@ class SchedulerTest {
 
   @Test
   void fixedRateRunsOnTheGrid() throws InterruptedException {
-    Schedule s = scheduler.atFixedRate(ctx, Duration.ofSeconds(10), Duration.ofSeconds(10), this::record);
+    Duration tenSeconds = Duration.ofSeconds(10);
+    Schedule s = scheduler.atFixedRate(ctx, tenSeconds, tenSeconds, this::record);
     for (int i = 1; i <= 3; i++) {
       fireNext();
       assertThat(ran.receive()).isEqualTo(at(10L * i));
