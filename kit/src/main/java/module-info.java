@@ -16,4 +16,6 @@ module dev.runnel.kit {
   exports dev.runnel.lifecycle;
   exports dev.runnel.pipeline;
   exports dev.runnel.breaker;
+  exports dev.runnel.schedule;
+  exports dev.runnel.buffer;
 }

@@ -41,8 +41,13 @@ public final class Threads {
     VIRTUAL,
     PLATFORM;
 
+    /**
+     * A builder of this kind of thread. Platform actors are not daemons: the deadlock detector,
+     * which watches every test class of the suite, counts only non-daemon platform threads (a
+     * daemon one may wake the others unseen, and under load it did, for longer than a check).
+     */
     public Thread.Builder builder() {
-      return this == VIRTUAL ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
+      return this == VIRTUAL ? Thread.ofVirtual() : Thread.ofPlatform().daemon(false);
     }
 
     /** Starts {@code body} on a new thread of this kind. */

@@ -1,6 +1,7 @@
 package dev.runnel.micrometer;
 
 import dev.runnel.Go;
+import dev.runnel.breaker.CircuitBreaker;
 import dev.runnel.rate.RateLimiter;
 import dev.runnel.report.EventReporter;
 import dev.runnel.workerpool.WorkerPool;
@@ -40,6 +41,11 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@link EventReporter}</td><td>counter {@code runnel.reporter.events} tagged {@code
  *       outcome} = reported, delivered, dropped, returned; gauge {@code runnel.reporter.pending};
  *       counter {@code runnel.reporter.failed.deliveries}</td></tr>
+ *   <tr><td>{@link CircuitBreaker}</td><td>gauge {@code runnel.breaker.state} tagged {@code
+ *       state} (1 for the current state, 0 for the others, as Resilience4j's binder does); gauges
+ *       {@code runnel.breaker.failure.rate}, {@code .slow.call.rate} (percent, -1 until the
+ *       minimum number of calls), {@code .buffered.calls}; counters {@code
+ *       runnel.breaker.not.permitted.calls}, {@code runnel.breaker.late.results}</td></tr>
  * </table>
  */
 public final class RunnelMetrics {
@@ -137,6 +143,43 @@ public final class RunnelMetrics {
       FunctionCounter.builder("runnel.reporter.failed.deliveries", reporter,
               r -> r.stats().failedDeliveries())
           .description("Deliveries the policy gave up on (each batch is delivered again)")
+          .tags(tags)
+          .register(registry);
+    };
+  }
+
+  /**
+   * A circuit breaker's {@link CircuitBreaker#metrics()}.
+   *
+   * @param breaker the breaker
+   * @param name its name, the {@code name} tag
+   * @return the binder
+   */
+  public static MeterBinder circuitBreaker(CircuitBreaker breaker, String name) {
+    Objects.requireNonNull(breaker, "breaker");
+    Tags tags = nameTag(name);
+    return registry -> {
+      for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+        Gauge.builder("runnel.breaker.state", breaker, b -> b.state() == state ? 1 : 0)
+            .description("1 for the breaker's current state")
+            .tags(tags)
+            .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+            .register(registry);
+      }
+      gauge(registry, "runnel.breaker.failure.rate", "Failed calls in the window, percent",
+          breaker, tags, b -> b.metrics().failureRate());
+      gauge(registry, "runnel.breaker.slow.call.rate", "Slow calls in the window, percent",
+          breaker, tags, b -> b.metrics().slowCallRate());
+      gauge(registry, "runnel.breaker.buffered.calls", "Outcomes in the window", breaker, tags,
+          b -> b.metrics().bufferedCalls());
+      FunctionCounter.builder("runnel.breaker.not.permitted.calls", breaker,
+              b -> b.metrics().notPermittedCalls())
+          .description("Calls refused without running")
+          .tags(tags)
+          .register(registry);
+      FunctionCounter.builder("runnel.breaker.late.results", breaker,
+              b -> b.metrics().lateResults())
+          .description("Results that arrived after the state they belonged to ended")
           .tags(tags)
           .register(registry);
     };

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runnel.Channel;
 import dev.runnel.Go;
+import dev.runnel.breaker.CircuitBreaker;
 import dev.runnel.context.Context;
 import dev.runnel.rate.RateLimiter;
 import dev.runnel.report.EventReporter;
@@ -79,5 +80,18 @@ class RunnelMetricsTest {
     assertThat(counter("runnel.reporter.events", "name", "analytics", "outcome", "delivered"))
         .isEqualTo(2);
     assertThat(gauge("runnel.reporter.pending", "name", "analytics")).isZero();
+  }
+
+  @Test
+  void aCircuitBreakersStateRatesAndRefusals() {
+    CircuitBreaker breaker = CircuitBreaker.builder().name("storage").build();
+    RunnelMetrics.circuitBreaker(breaker, "storage").bindTo(registry);
+    assertThat(gauge("runnel.breaker.state", "name", "storage", "state", "closed")).isEqualTo(1);
+    breaker.forceOpen();
+    assertThat(breaker.tryAcquirePermission()).isEqualTo(CircuitBreaker.NOT_PERMITTED);
+    assertThat(gauge("runnel.breaker.state", "name", "storage", "state", "closed")).isZero();
+    assertThat(gauge("runnel.breaker.state", "name", "storage", "state", "forced_open"))
+        .isEqualTo(1);
+    assertThat(counter("runnel.breaker.not.permitted.calls", "name", "storage")).isEqualTo(1);
   }
 }
