@@ -17,7 +17,6 @@ import dev.runnel.retry.Backoff;
 import dev.runnel.retry.Retry;
 import dev.runnel.time.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -127,9 +126,7 @@ public final class Demo {
       RunnelMetrics.goroutines().bindTo(registry);
       RunnelMetrics.workerPool(uploads.pool(), "uploads").bindTo(registry);
       RunnelMetrics.eventReporter(analytics.reporter(), "analytics").bindTo(registry);
-      Gauge.builder("demo.breaker.open", guard, g -> g.breakerState().equals("CLOSED") ? 0 : 1)
-          .description("1 while the storage circuit breaker is not closed")
-          .register(registry);
+      RunnelMetrics.circuitBreaker(guard.breaker(), "storage").bindTo(registry);
       for (int status : RequestStats.STATUSES) {
         FunctionCounter.builder("demo.http.requests", stats, s -> s.count(status))
             .tag("status", Integer.toString(status))

@@ -77,6 +77,15 @@ final class StorageGuard {
   }
 
   /**
+   * The breaker, for its meters.
+   *
+   * @return the breaker
+   */
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /**
    * How many times the breaker has opened.
    *
    * @return the count

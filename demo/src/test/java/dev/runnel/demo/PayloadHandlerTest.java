@@ -169,6 +169,7 @@ class PayloadHandlerTest {
         .contains("runnel_goroutines")
         .contains("runnel_workerpool_jobs_total{name=\"uploads\"")
         .contains("runnel_reporter_events_total{name=\"analytics\"")
+        .contains("runnel_breaker_state{name=\"storage\",state=\"closed\"} 1.0")
         .contains("demo_http_requests_total{status=\"202\"} 1.0");
   }
 
