@@ -26,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The whole service, assembled as an application's services: analytics, the upload pool,
@@ -44,7 +46,6 @@ public final class Demo {
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(45);
 
   private final DemoConfig config;
-  private final PrintStream out;
   private final Path dataDir;
   private final FileStorage store;
   private final FileStorage parking;
@@ -73,7 +74,7 @@ public final class Demo {
    */
   public Demo(DemoConfig config, PrintStream out, boolean terminal) throws IOException {
     this.config = Objects.requireNonNull(config, "config");
-    this.out = Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(out, "out");
     this.dataDir = config.dataDir() != null
         ? Files.createDirectories(config.dataDir())
         : Files.createTempDirectory("runnel-demo-");
@@ -215,6 +216,25 @@ public final class Demo {
    */
   public Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * Deletes the data directory and everything in it, if the demo made it (no {@code dataDir} was
+   * configured); a directory the user named is kept.
+   *
+   * @return true if it was deleted
+   * @throws IOException if a file cannot be deleted
+   */
+  public boolean deleteTemporaryData() throws IOException {
+    if (config.dataDir() != null) {
+      return false;
+    }
+    try (Stream<Path> tree = Files.walk(dataDir)) {
+      for (Path p : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+    return true;
   }
 
   /**

@@ -53,6 +53,9 @@ public final class Main {
     }
     Summary summary = demo.summary();
     summary.print(out);
+    if (demo.deleteTemporaryData()) {
+      out.println("(the temporary directory is deleted; --dir PATH keeps the files)");
+    }
     if (exit.reason() != Exit.Reason.SHUTDOWN) {
       System.exit(exit.status() != 0 ? exit.status() : summary.clean() ? 0 : 1);
     }

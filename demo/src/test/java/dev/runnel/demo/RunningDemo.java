@@ -82,8 +82,9 @@ final class RunningDemo implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     client.close();
     stop();
+    demo.deleteTemporaryData();
   }
 }
