@@ -8,4 +8,5 @@ module dev.runnel.kit {
   exports dev.runnel.workerpool;
   exports dev.runnel.structured;
   exports dev.runnel.resilience;
+  exports dev.runnel.pool;
 }
