@@ -592,6 +592,7 @@ public final class ResourcePool<T> implements AutoCloseable {
     Slot<T> s = make(ctx);
     lock.lock();
     try {
+      creating--;
       if (!closed) {
         return lend(s, site);
       }
@@ -605,7 +606,11 @@ public final class ResourcePool<T> implements AutoCloseable {
     throw closedException();
   }
 
-  /** Runs the factory for a slot already counted; on failure frees the slot and backs off. */
+  /**
+   * Runs the factory for a slot already counted in size and creating; on failure frees the slot
+   * and backs off. On success the slot stays counted in creating: the caller moves it to inUse or
+   * idle in one lock section, so every snapshot adds up.
+   */
   private Slot<T> make(Context ctx) throws InterruptedException {
     T resource;
     try {
@@ -633,8 +638,7 @@ public final class ResourcePool<T> implements AutoCloseable {
     long now = clock.nanoTime();
     lock.lock();
     try {
-      creating--;
-      created++;
+      created++; // still counted in creating, until the caller places it in the same lock section
       failures = 0;
       lastFailure = null;
     } finally {
@@ -726,10 +730,14 @@ public final class ResourcePool<T> implements AutoCloseable {
     destroyQuietly(s.resource);
   }
 
-  /** Places a new resource: to the head waiter, else idle if there is room; else destroys it. */
+  /**
+   * Places a resource just made (still counted in creating): to the head waiter, else idle if
+   * there is room; else destroys it.
+   */
   private boolean offer(Slot<T> s) {
     lock.lock();
     try {
+      creating--;
       if (!closed) {
         Waiter<T> w = head;
         if (w != null) {
