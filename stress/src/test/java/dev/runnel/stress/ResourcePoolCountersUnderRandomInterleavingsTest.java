@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
 class ResourcePoolCountersUnderRandomInterleavingsTest {
 
   // Sample and full budget (StressBudget): pools, and operations per thread on each.
-  private static final int POOLS = StressBudget.pick(40, 400);
+  private static final int POOLS = StressBudget.pick(100, 1_000);
   private static final int OPS_PER_THREAD = StressBudget.pick(300, 2_000);
   private static final int THREADS = 4;
   private static final long SEED = Long.getLong("runnel.stress.seed", 20261207L);
