@@ -147,8 +147,8 @@ class ResourcePoolTest {
 
   @Test
   void theDeadlineHoldsThroughSpuriousWakeUps() throws Exception {
-    // Commons Pool's borrowObject could wait past maxWait, and return without an object before
-    // it, when its condition wait woke spuriously (POOL-418). Here a wake-up only re-checks.
+    // Commons Pool's borrowObject kept polling its deque after the wait time was exhausted
+    // (POOL-418). Here the deadline is the context's, and a wake-up only re-checks the grant.
     ManualClock clock = new ManualClock();
     try (ResourcePool<Res> pool = ResourcePool.builder(new Resources()).maxSize(1).clock(clock)
             .build();
