@@ -113,6 +113,9 @@ public final class ResourcePool<T> implements AutoCloseable {
   /** The waiter gave up; installed by the waiter itself. */
   static final Object WITHDRAWN = new Object();
 
+  /** What maintainOnce returns once the pool is closed. */
+  private static final long STOP = Long.MIN_VALUE;
+
   private static final System.Logger LOG = System.getLogger(ResourcePool.class.getName());
 
   private final ResourceFactory<T> factory;
@@ -781,13 +784,20 @@ public final class ResourcePool<T> implements AutoCloseable {
     maintainer = Thread.currentThread();
     try {
       for (; ; ) {
-        long delay = maintainOnce();
-        if (delay < 0) {
+        long due = maintainOnce();
+        if (due == STOP) {
           return;
         }
-        Timer timer = clock.newTimer(Duration.ofNanos(Math.max(0, delay)));
+        long delay = due - clock.nanoTime();
+        if (delay <= 0) {
+          continue;
+        }
+        Timer timer = clock.newTimer(Duration.ofNanos(delay));
         boolean[] stop = {false};
         try {
+          if (clock.nanoTime() - due >= 0) {
+            continue; // the clock passed `due` while the timer was being armed (a later deadline)
+          }
           Select.select()
               .onReceiveOk(closing, r -> stop[0] = true)
               .onReceive(kick, k -> {})
@@ -805,7 +815,7 @@ public final class ResourcePool<T> implements AutoCloseable {
     }
   }
 
-  /** One round of upkeep; returns the nanos until the next, or -1 once closed. */
+  /** One round of upkeep; returns when the next is due (clock nanoTime), or STOP once closed. */
   private long maintainOnce() throws InterruptedException {
     List<T> doomed = new ArrayList<>();
     List<ResourceLeakException> leaked = new ArrayList<>();
@@ -815,7 +825,7 @@ public final class ResourcePool<T> implements AutoCloseable {
     lock.lock();
     try {
       if (closed) {
-        return -1;
+        return STOP;
       }
       for (Iterator<Slot<T>> it = idle.descendingIterator(); it.hasNext(); ) {
         Slot<T> s = it.next();
@@ -866,7 +876,7 @@ public final class ResourcePool<T> implements AutoCloseable {
         throw e;
       }
     }
-    return next;
+    return now + next;
   }
 
   private void abandonReserved(int n) {
