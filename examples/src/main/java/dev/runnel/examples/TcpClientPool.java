@@ -137,7 +137,8 @@ public final class TcpClientPool {
         System.out.printf(
             "connections: %d dialed, %d dropped (%d failed validation), at most %d open%n",
             s.created(), s.destroyed(), s.validationFailures(), pool.maxSize());
-        System.out.printf("leak reported: a connection held over 300 ms, acquired in %s()%n", where);
+        System.out.printf(
+            "leak reported: a connection held over 300 ms, acquired in %s()%n", where);
       } finally {
         pool.close();
       }

@@ -173,7 +173,7 @@ public final class ResourcePool<T> implements AutoCloseable {
   private final Channel<Boolean> kick = Channel.make(1);
   /** Closed when the maintenance goroutine has returned. */
   private final Channel<Void> maintenanceDone = Channel.make();
-  /** The maintenance goroutine's thread: a close from it (a leak handler's) must not wait for it. */
+  /** The maintenance goroutine's thread: a close from it (a leak handler's) must not wait. */
   private volatile Thread maintainer;
   /** Closed once the pool is closed and holds no resource at all. */
   private final Channel<Void> drained = Channel.make();
@@ -766,7 +766,8 @@ public final class ResourcePool<T> implements AutoCloseable {
     try {
       factory.destroy(resource);
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "pool " + name + ": destroying " + resource + " failed", e);
+      LOG.log(
+          System.Logger.Level.WARNING, "pool " + name + ": destroying " + resource + " failed", e);
     }
   }
 
@@ -1244,7 +1245,8 @@ public final class ResourcePool<T> implements AutoCloseable {
      * @return this builder
      */
     public Builder<T> maintenanceInterval(Duration d) {
-      this.maintenanceInterval = positiveOrNull(Objects.requireNonNull(d, "d"), "maintenanceInterval");
+      Objects.requireNonNull(d, "d");
+      this.maintenanceInterval = positiveOrNull(d, "maintenanceInterval");
       return this;
     }
 
