@@ -78,7 +78,8 @@ public final class TcpClientPool {
       }
       c.socket().setSoTimeout(1);
       try {
-        return c.socket().getInputStream().read() >= 0 && false;
+        c.socket().getInputStream().read();
+        return false; // the end of the stream (a hang-up), or bytes nobody asked for: unfit
       } catch (SocketTimeoutException quiet) {
         return true;
       } finally {
