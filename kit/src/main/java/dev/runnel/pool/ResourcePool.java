@@ -330,7 +330,7 @@ public final class ResourcePool<T> implements AutoCloseable {
       if (size >= maxSize || idle.size() + creating >= maxIdle) {
         return false;
       }
-      if (backingOff(clock.nanoTime())) {
+      if (backingOff()) {
         throw creationFailed(lastFailure);
       }
       size++;
@@ -355,7 +355,7 @@ public final class ResourcePool<T> implements AutoCloseable {
       return lend(s, site);
     }
     if (size < maxSize) {
-      if (!backingOff(clock.nanoTime())) {
+      if (!backingOff()) {
         size++;
         creating++;
         return CREATE;
@@ -448,7 +448,7 @@ public final class ResourcePool<T> implements AutoCloseable {
     try {
       unlink(lease);
       destroyed++;
-      kept = keepSlot && !closed && !backingOff(clock.nanoTime());
+      kept = keepSlot && !closed && !backingOff();
       if (kept) {
         creating++;
       } else {
@@ -515,7 +515,7 @@ public final class ResourcePool<T> implements AutoCloseable {
       Slot<T> s = idle.pollFirst();
       if (s != null) {
         grant(w, lend(s, w.site));
-      } else if (size < maxSize && !backingOff(clock.nanoTime())) {
+      } else if (size < maxSize && !backingOff()) {
         size++;
         creating++;
         grant(w, CREATE);
@@ -677,7 +677,12 @@ public final class ResourcePool<T> implements AutoCloseable {
     }
   }
 
-  /** Under the lock: whether a creation must wait for the backoff to end. */
+  /** Under the lock: whether a creation must wait for the backoff to end (no clock read if not). */
+  private boolean backingOff() {
+    return lastFailure != null && backingOff(clock.nanoTime());
+  }
+
+  /** Under the lock: whether a creation must wait for the backoff to end at {@code now}. */
   private boolean backingOff(long now) {
     return lastFailure != null && now - retryAt < 0;
   }
@@ -701,8 +706,7 @@ public final class ResourcePool<T> implements AutoCloseable {
     if (!destroy && validateOnReturn && !isClosed() && !valid(s.resource)) {
       destroy = invalid = true;
     }
-    long now = clock.nanoTime();
-    if (maxLifetimeNanos > 0 && now - s.createdAt >= maxLifetimeNanos) {
+    if (maxLifetimeNanos > 0 && clock.nanoTime() - s.createdAt >= maxLifetimeNanos) {
       destroy = true;
     }
     lock.lock();
@@ -718,7 +722,7 @@ public final class ResourcePool<T> implements AutoCloseable {
           return;
         }
         if (idle.size() < maxIdle) {
-          s.idleSince = now;
+          s.stamped = false;
           idle.addFirst(s);
           return;
         }
@@ -831,6 +835,10 @@ public final class ResourcePool<T> implements AutoCloseable {
       for (Iterator<Slot<T>> it = idle.descendingIterator(); it.hasNext(); ) {
         Slot<T> s = it.next();
         boolean old = maxLifetimeNanos > 0 && now - s.createdAt >= maxLifetimeNanos;
+        if (!s.stamped) {
+          s.idleSince = now;
+          s.stamped = true;
+        }
         boolean stale = idleTimeoutNanos > 0 && now - s.idleSince >= idleTimeoutNanos;
         if (old || (stale && idle.size() > minIdle)) {
           it.remove();
@@ -1150,7 +1158,9 @@ public final class ResourcePool<T> implements AutoCloseable {
 
     /**
      * How long a resource may stay idle, while more than {@code minIdle} are, before the
-     * maintenance goroutine destroys it.
+     * maintenance goroutine destroys it. The time runs from the first maintenance round that finds
+     * a returned resource idle (a release reads no clock), so a resource goes up to one {@link
+     * #maintenanceInterval} late, never early.
      *
      * @param d positive, or null for never
      * @return this builder

@@ -44,6 +44,7 @@ class ResourcePoolLifecycleTest {
       a.close();
       b.close();
       c.close();
+      round(clock, interval); // finds them idle: the 30 s run from here
       round(clock, interval);
       round(clock, interval);
       assertThat(pool.stats().idle()).as("not yet timed out").isEqualTo(3);
