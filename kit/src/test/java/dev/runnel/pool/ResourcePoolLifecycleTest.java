@@ -39,10 +39,10 @@ class ResourcePoolLifecycleTest {
     Resources factory = new Resources();
     try (ResourcePool<Res> pool = ResourcePool.builder(factory).maxSize(4).minIdle(1)
         .idleTimeout(Duration.ofSeconds(30)).maintenanceInterval(interval).clock(clock).build()) {
+      clock.awaitPendingTimers(1); // the goroutine's first round (which made minIdle) is over
       Lease<Res> a = pool.acquire(BG);
       Lease<Res> b = pool.acquire(BG);
       Lease<Res> c = pool.acquire(BG);
-      clock.awaitPendingTimers(1); // the goroutine's first round is over: the next finds them idle
       a.close();
       b.close();
       c.close();
