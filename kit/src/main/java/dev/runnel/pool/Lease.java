@@ -17,10 +17,12 @@ import java.lang.invoke.VarHandle;
  *
  * {@snippet :
  * try (Lease<Connection> lease = pool.acquire(ctx)) {
- *   lease.get().send(request);
- * } catch (IOException e) {
- *   // a broken connection: close() after invalidate() does nothing
- *   lease.invalidate();
+ *   try {
+ *     lease.get().send(request);
+ *   } catch (IOException e) {
+ *     lease.invalidate(); // a broken connection: the close() that follows does nothing
+ *     throw e;
+ *   }
  * }
  * }
  *
