@@ -18,4 +18,5 @@ module dev.runnel.kit {
   exports dev.runnel.breaker;
   exports dev.runnel.schedule;
   exports dev.runnel.buffer;
+  exports dev.runnel.pool;
 }
