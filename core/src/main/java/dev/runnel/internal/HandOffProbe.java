@@ -3,34 +3,42 @@ package dev.runnel.internal;
 /**
  * Adaptive waiting for virtual threads (ADR 0004): one per channel and per select builder.
  *
- * <p>A hand-off usually completes within a few hundred nanoseconds when the partner is running on
- * another carrier (spin to catch it) or is queued on this goroutine's own carrier (yield once to
- * let it run). Either way a park would cost two thread switches more. But when no partner is coming
- * soon (a goroutine blocked for long, the million blocked on one channel), spinning burns a core and
- * a yield makes the frozen stack take a second chunk (about 100 bytes per blocked goroutine).
+ * <p>A hand-off usually completes within a few microseconds when the partner is queued on this
+ * goroutine's own carrier (a yield lets it run here, at once) or is running on another carrier
+ * (a short spin catches its answer). Parking instead costs two thread switches, and on an idle
+ * machine usually a wake-up of the other carrier's OS thread as well, which is what makes a
+ * parked hand-off slow. But when no partner is coming soon (a goroutine blocked for long, the
+ * million blocked on one channel), spinning burns a core and a yield makes the frozen stack take
+ * a second chunk (about 100 bytes per blocked goroutine).
  *
- * <p>{@link #await} therefore probes (spins, then yields once) only while the last probe on this
- * object caught its hand-off; after a failed probe the next {@value #BACKOFF} waits park at once. A
- * probe counts as failed until it succeeds, so goroutines that arrive while one probes (its yield
- * runs them) park instead of probing too. The score is racy on purpose: a lost update only costs
- * one probe more or less. Platform threads skip the probe: {@link Waiter#await} spins for them.
+ * <p>{@link #await} therefore probes: it yields once (so a partner queued on this carrier runs
+ * first; spinning before the yield would keep it from running), then spins up to {@value
+ * #DEFAULT_SPINS} times (about 2.4 us on the reference machine, enough to cover the other
+ * carrier's wake-up), then parks. After {@value #MISSES} probes in a row that caught nothing, the
+ * next {@value #BACKOFF} waits park at once, then probing resumes. A single miss does not stop
+ * the probing: the old rule (stop after one miss) locked a ping-pong pair into parking on both
+ * sides, the slow regime, from one late answer on. The score is racy on purpose: a lost update
+ * only costs one probe more or less. Platform threads skip the probe: {@link Waiter#await} spins
+ * for them.
  */
 public final class HandOffProbe {
 
   private static final boolean ENABLED =
       Boolean.parseBoolean(System.getProperty("dev.runnel.adaptiveWait", "true"));
+  private static final int DEFAULT_SPINS = 128;
   private static final int SPINS =
       Runtime.getRuntime().availableProcessors() > 1
-          ? Integer.getInteger("dev.runnel.probeSpins", 16)
+          ? Integer.getInteger("dev.runnel.probeSpins", DEFAULT_SPINS)
           : 0;
+  private static final int MISSES = 4;
   private static final int BACKOFF = 32;
 
-  /** >= 0: probe on the next wait; negative: park at once, counting up to the next probe. */
+  /** 0..MISSES-1: probe on the next wait (the misses in a row); negative: park at once. */
   private int score;
 
   /**
-   * Waits for {@code waiter} to complete, probing first when recent probes here paid off. The
-   * probe is a few hundred nanoseconds at most, so {@code scope} is watched only for the park: a
+   * Waits for {@code waiter} to complete, probing first unless recent probes here kept missing.
+   * The probe is a few microseconds at most, so {@code scope} is watched only for the park: a
    * cancellation during the probe completes the waiter as soon as the watch begins.
    *
    * @param waiter the current thread's waiter, already published
@@ -45,14 +53,9 @@ public final class HandOffProbe {
       if (s < 0) {
         score = s + 1;
       } else {
-        score = -BACKOFF;
-        if ((t = waiter.spin(SPINS)) == null) {
-          Thread.yield();
-          t = waiter.spin(0);
-        }
-        if (t != null) {
-          score = 0;
-        }
+        Thread.yield();
+        t = waiter.spin(SPINS);
+        score = t != null ? 0 : s + 1 < MISSES ? s + 1 : -BACKOFF;
       }
     }
     return t != null ? t : waiter.await(deadline, true, scope);

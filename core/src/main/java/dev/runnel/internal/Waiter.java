@@ -40,7 +40,7 @@ public abstract class Waiter {
    *    run while it spins (an onSpinWait is ~50 ns on the reference machine; even 16 of them
    *    tripled a ping-pong round trip under load), and parking a virtual thread is an unmount, no
    *    system call. Channels and selects, which can tell when hand-offs have been arriving quickly,
-   *    spin and yield first through HandOffProbe.
+   *    yield and spin first through HandOffProbe.
    *  - A platform thread spins briefly: parking it is a system call and a context switch, several
    *    microseconds, which a partner on another core usually beats.
    * Nothing spins on a single core.
