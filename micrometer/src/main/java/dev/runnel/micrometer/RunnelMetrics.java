@@ -2,6 +2,7 @@ package dev.runnel.micrometer;
 
 import dev.runnel.Go;
 import dev.runnel.breaker.CircuitBreaker;
+import dev.runnel.pool.ResourcePool;
 import dev.runnel.rate.RateLimiter;
 import dev.runnel.report.EventReporter;
 import dev.runnel.workerpool.WorkerPool;
@@ -41,6 +42,10 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@link EventReporter}</td><td>counter {@code runnel.reporter.events} tagged {@code
  *       outcome} = reported, delivered, dropped, returned; gauge {@code runnel.reporter.pending};
  *       counter {@code runnel.reporter.failed.deliveries}</td></tr>
+ *   <tr><td>{@link ResourcePool}</td><td>gauges {@code runnel.pool.size}, {@code .idle}, {@code
+ *       .in.use}, {@code .waiters}, {@code .wait.max} (seconds); counter {@code
+ *       runnel.pool.resources} tagged {@code event} = acquired, created, destroyed,
+ *       creation.failed, validation.failed, timeout, leaked</td></tr>
  *   <tr><td>{@link CircuitBreaker}</td><td>gauge {@code runnel.breaker.state} tagged {@code
  *       state} (1 for the current state, 0 for the others, as Resilience4j's binder does); gauges
  *       {@code runnel.breaker.failure.rate}, {@code .slow.call.rate} (percent, -1 until the
@@ -149,6 +154,42 @@ public final class RunnelMetrics {
   }
 
   /**
+   * A resource pool's {@link ResourcePool#stats()}.
+   *
+   * @param pool the pool
+   * @param name its name, the {@code name} tag
+   * @return the binder
+   */
+  public static MeterBinder resourcePool(ResourcePool<?> pool, String name) {
+    Objects.requireNonNull(pool, "pool");
+    Tags tags = nameTag(name);
+    return registry -> {
+      gauge(registry, "runnel.pool.size", "Resources alive", pool, tags, p -> p.stats().size());
+      gauge(registry, "runnel.pool.idle", "Resources waiting to be lent", pool, tags,
+          p -> p.stats().idle());
+      gauge(registry, "runnel.pool.in.use", "Resources lent", pool, tags,
+          p -> p.stats().inUse());
+      gauge(registry, "runnel.pool.waiters", "Goroutines waiting to acquire", pool, tags,
+          p -> p.stats().waiters());
+      Gauge.builder("runnel.pool.wait.max", pool, p -> p.stats().maxWait().toNanos() / 1e9)
+          .description("The longest wait to acquire")
+          .baseUnit("seconds")
+          .tags(tags)
+          .register(registry);
+      String m = "runnel.pool.resources";
+      counter(registry, m, pool, tags.and("event", "acquired"), p -> p.stats().acquired());
+      counter(registry, m, pool, tags.and("event", "created"), p -> p.stats().created());
+      counter(registry, m, pool, tags.and("event", "destroyed"), p -> p.stats().destroyed());
+      counter(registry, m, pool, tags.and("event", "creation.failed"),
+          p -> p.stats().creationFailures());
+      counter(registry, m, pool, tags.and("event", "validation.failed"),
+          p -> p.stats().validationFailures());
+      counter(registry, m, pool, tags.and("event", "timeout"), p -> p.stats().timeouts());
+      counter(registry, m, pool, tags.and("event", "leaked"), p -> p.stats().leaks());
+    };
+  }
+
+  /**
    * A circuit breaker's {@link CircuitBreaker#metrics()}.
    *
    * @param breaker the breaker
@@ -206,9 +247,11 @@ public final class RunnelMetrics {
       Tags tags,
       String outcome,
       ToDoubleFunction<T> value) {
-    FunctionCounter.builder(meter, object, value)
-        .tags(tags)
-        .tag("outcome", outcome)
-        .register(registry);
+    counter(registry, meter, object, tags.and("outcome", outcome), value);
+  }
+
+  private static <T> void counter(
+      MeterRegistry registry, String meter, T object, Tags tags, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(meter, object, value).tags(tags).register(registry);
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runnel.Channel;
 import dev.runnel.Go;
 import dev.runnel.breaker.CircuitBreaker;
+import dev.runnel.pool.Lease;
+import dev.runnel.pool.ResourcePool;
 import dev.runnel.context.Context;
 import dev.runnel.rate.RateLimiter;
 import dev.runnel.report.EventReporter;
@@ -93,5 +95,25 @@ class RunnelMetricsTest {
     assertThat(gauge("runnel.breaker.state", "name", "storage", "state", "forced_open"))
         .isEqualTo(1);
     assertThat(counter("runnel.breaker.not.permitted.calls", "name", "storage")).isEqualTo(1);
+  }
+
+  @Test
+  void aResourcePoolsSizeUseAndEvents() throws Exception {
+    ResourcePool<Object> pool = ResourcePool.create(ctx -> new Object(), 2);
+    try {
+      RunnelMetrics.resourcePool(pool, "conns").bindTo(registry);
+      try (Lease<Object> lease = pool.acquire(Context.background())) {
+        assertThat(lease.get()).isNotNull();
+        assertThat(gauge("runnel.pool.in.use", "name", "conns")).isEqualTo(1);
+        assertThat(gauge("runnel.pool.size", "name", "conns")).isEqualTo(1);
+      }
+      assertThat(gauge("runnel.pool.idle", "name", "conns")).isEqualTo(1);
+      assertThat(counter("runnel.pool.resources", "name", "conns", "event", "created"))
+          .isEqualTo(1);
+      assertThat(counter("runnel.pool.resources", "name", "conns", "event", "acquired"))
+          .isEqualTo(1);
+    } finally {
+      pool.close();
+    }
   }
 }
