@@ -60,7 +60,9 @@ import java.util.function.BiConsumer;
  * run()} returns, the previous handlers are back. The app takes the signals from the JVM with
  * {@code sun.misc.Signal}; where the JVM refuses ({@code -Xrs}), a shutdown hook holds the JVM's
  * shutdown until the services have stopped, the reason is {@link Exit.Reason#SHUTDOWN}, and a
- * second signal is ignored by the JVM.
+ * second signal is ignored by the JVM. A process started with a signal ignored (a shell's
+ * background job ignores SIGINT, {@code nohup} SIGHUP) keeps ignoring it, as the JVM does; Go's
+ * {@code signal.Notify} would take it back.
  *
  * <p><b>No goroutine outlives the run.</b> The app's own goroutines (one per stop and hook being
  * waited for, one per running service) have ended when {@code run()} returns, unless a stop did

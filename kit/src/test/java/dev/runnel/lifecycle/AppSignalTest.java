@@ -42,14 +42,61 @@ class AppSignalTest {
     }
   }
 
+  /**
+   * A shell starts a background job with SIGINT ignored, an ignored signal stays ignored across
+   * exec, and a JVM that starts with SIGINT ignored keeps ignoring it (as any Unix program
+   * should). CI may run this suite that way, so the child gets both signals back at their default
+   * through coreutils' {@code env --default-signal}, where it has it.
+   */
+  private static final List<String> DEFAULT_SIGNALS = defaultSignalsPrefix();
+
+  private static List<String> defaultSignalsPrefix() {
+    List<String> prefix = List.of("env", "--default-signal=INT,TERM");
+    try {
+      Process probe = new ProcessBuilder(concat(prefix, List.of("true"))).start();
+      return probe.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS) && probe.exitValue() == 0
+          ? prefix
+          : List.of();
+    } catch (IOException | InterruptedException e) {
+      return List.of();
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** Whether this JVM ignores SIGINT or SIGTERM, which its children then inherit. */
+  private static boolean signalsIgnoredHere() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+          return (mask & ((1L << 1) | (1L << 14))) != 0; // signals 2 (INT) and 15 (TERM)
+        }
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // not Linux: assume the default dispositions
+    }
+    return false;
+  }
+
   private void start(String variant) throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        DEFAULT_SIGNALS.isEmpty() && signalsIgnoredHere(),
+        "this JVM ignores SIGINT or SIGTERM and no env --default-signal can undo it for a child");
     child =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                SignalChild.class.getName(),
-                variant)
+                concat(
+                    DEFAULT_SIGNALS,
+                    List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SignalChild.class.getName(),
+                        variant)))
             .start();
     pump(child.getInputStream(), out::add);
     pump(child.getErrorStream(), line -> err.append(line).append('\n'));
