@@ -47,7 +47,9 @@ final class ThreadInspector {
       blocker = null; // a Runnel object's short critical section: its holder is running
       state = Thread.State.RUNNABLE;
     }
+    boolean parked = state != Thread.State.RUNNABLE;
     if (blocker instanceof Waiter w && w.isWaiting() && w.parkedSince() != 0) {
+      parked = true; // also while the park is still unmounting it, which getState calls running
       reason = w.reason().goName();
       waiting = Duration.ofNanos(Math.max(0, System.nanoTime() - w.parkedSince()));
       waitingOn = describe(w.waitingOn());
@@ -65,7 +67,7 @@ final class ThreadInspector {
         waitingOn,
         createdBy,
         creationStack,
-        trim(stack, state != Thread.State.RUNNABLE));
+        trim(stack, parked));
   }
 
   /**
