@@ -67,10 +67,12 @@ public final class RunningPipeline<T> implements AutoCloseable {
     try {
       item = output.receive(run.ctx);
     } catch (CancellationException e) {
+      run.end(); // every goroutine has stopped, so every failure is recorded before the throw
       run.throwOutcome(true);
       throw e;
     }
     if (item == null) {
+      run.end();
       run.throwOutcome(false);
     }
     return item;
