@@ -172,9 +172,12 @@ class EventReporterTest {
   @Test
   void aBatchTheSinkFailedIsDeliveredAgainAfterTheRedeliveryDelay() throws Exception {
     AtomicInteger calls = new AtomicInteger();
+    Channel<Integer> failedCalls = Channel.make(10);
     EventSink<Integer> flaky =
         (ctx, batch) -> {
-          if (calls.incrementAndGet() <= 2) {
+          int call = calls.incrementAndGet();
+          if (call <= 2) {
+            failedCalls.send(call);
             throw new IOException("down");
           }
           delivered.send(List.copyOf(batch));
@@ -188,7 +191,8 @@ class EventReporterTest {
     r.report(bg(), 1);
     r.report(bg(), 2);
     for (int failure = 1; failure <= 2; failure++) {
-      clock.awaitPendingTimers(1); // the sender waits to deliver again
+      assertThat(failedCalls.receive(Duration.ofSeconds(10)).value()).isEqualTo(failure);
+      clock.awaitPendingTimers(1); // the batch's age timer is gone: this is the redelivery wait
       assertThat(r.stats().failedDeliveries()).isEqualTo(failure);
       clock.advance(Duration.ofSeconds(3));
     }
