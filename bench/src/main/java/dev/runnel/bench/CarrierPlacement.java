@@ -5,12 +5,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jctools.queues.MpmcArrayQueue;
 
 /**
  * Where a buffered channel's time goes: the same producer/consumer workload as {@link
  * BufferedChannelBenchmark} (capacity 128, 1x1 and 4x4 virtual threads), for a Runnel channel, an
- * {@link ArrayBlockingQueue}, and the hardware's limit on this machine: a single-producer
- * single-consumer ring whose two virtual threads busy-spin instead of blocking (1x1 only).
+ * {@link ArrayBlockingQueue}, a lock-free bounded MPMC queue (JCTools) whose threads yield instead
+ * of blocking, and the hardware's limit on this machine: a single-producer single-consumer ring
+ * whose two virtual threads busy-spin instead of blocking (1x1 only).
  *
  * <p>Run it twice, with {@code -Djdk.virtualThreadScheduler.parallelism=1} and {@code =2}: with one
  * carrier thread the producer and the consumer take turns on one core, as Go's runtime keeps a
@@ -53,6 +55,9 @@ public final class CarrierPlacement {
     for (int pairs : new int[] {1, 4}) {
       report("Runnel channel", pairs, rounds, CarrierPlacement::channel);
       report("ArrayBlockingQueue", pairs, rounds, CarrierPlacement::arrayBlockingQueue);
+      if (pairs == 1 || carriers() > 1) { // 4x4 on one carrier: yielders on a full ring starve the rest
+        report("JCTools MPMC, yields", pairs, rounds, YieldingMpmc::new);
+      }
       if (pairs == 1 && carriers() > 1) { // on one carrier, a spinning consumer starves the producer
         report("spinning SPSC ring", pairs, rounds, SpinningRing::new);
       }
@@ -114,6 +119,29 @@ public final class CarrierPlacement {
       }
       Integer x = slots.get((int) (head % CAPACITY));
       indexes.lazySet(16, ++head);
+      return x;
+    }
+  }
+
+  /**
+   * A lock-free bounded MPMC ring (JCTools' {@code MpmcArrayQueue}, per-slot sequence numbers, one
+   * CAS per operation), with no blocking at all: a full or empty ring is waited out by yielding,
+   * so that 4x4 can run on two carriers. What a channel's lock-free fast path could reach at best.
+   */
+  private static final class YieldingMpmc implements Queue {
+    private final MpmcArrayQueue<Integer> q = new MpmcArrayQueue<>(CAPACITY);
+
+    public void put(Integer x) {
+      while (!q.offer(x)) {
+        Thread.yield();
+      }
+    }
+
+    public Integer take() {
+      Integer x;
+      while ((x = q.poll()) == null) {
+        Thread.yield();
+      }
       return x;
     }
   }
