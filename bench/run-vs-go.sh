@@ -2,11 +2,12 @@
 # Runnel against Go: runs the JMH benchmarks (Runnel beside the JDK and jox), the same workloads in
 # Go (bench/go), and the main programs (BlockedGoroutines; MutexStarvation and RWMutexStarvation;
 # TimerMemory), then prints a summary. Raw output goes to bench/results/<UTC time>/ (git-ignored).
-# Four suites: channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2,
+# Five suites: channels (the default; about 15 minutes on 2 cores: JMH ~7, Go ~2,
 # BlockedGoroutines ~5), sync (about 8 minutes: JMH ~5, Go ~2, the starvation programs ~1/2),
 # time (about 13 minutes: JMH ~8 for ContextBenchmark and TimerBenchmark, Go ~4, TimerMemory
 # and Go's timer memory ~1), xsync (about 12 minutes: JMH ~8, Go ~4) and kit (about 8 minutes:
 # JMH ~7 for PipelineBenchmark and WorkerPoolBenchmark, Go ~1); SUITE=all runs all five.
+# SUITE=scaling (about 12 minutes: JMH ~10, Go ~2) runs only when named; see below.
 #
 #   bench/run-vs-go.sh                    the channel suite, with the defaults below
 #   SUITE=sync bench/run-vs-go.sh         Mutex, RWMutex, WaitGroup, SyncMap, Pool against Go's sync
@@ -30,14 +31,24 @@
 #   SUITE=kit bench/run-vs-go.sh          Pipeline (source, map on 4 workers, filter, sink) and the
 #                                         worker pool against the same graphs in Go (a jobs
 #                                         channel, 8 goroutines, a WaitGroup)
+#   SUITE=scaling bench/run-vs-go.sh      channel throughput over a grid: 1, 10, 100 and 1,000
+#                                         senders and as many receivers on one channel of capacity
+#                                         0, 1, 16, 128 or 1024 (ScalingBenchmark: Runnel,
+#                                         ArrayBlockingQueue, SynchronousQueue at capacity 0; Go's
+#                                         -workload scaling), 100,000 messages per batch; then
+#                                         ScalingChart writes scaling.md (a table) and scaling.svg
+#                                         (a chart) beside the raw output. Its defaults are shorter
+#                                         (JMH: the class's 2 x 1 s warm-up, 3 x 1 s measured; Go:
+#                                         -wi 2 -i 3 -w 1s -r 1s) because the grid has 40 points.
 #   JMH_ARGS="-f 2 -wi 5 -i 10" bench/run-vs-go.sh
 #   SKIP_JMH=1 SKIP_BLOCKED=1 bench/run-vs-go.sh     only the Go side
 #
 # Settings (environment):
-#   SUITE         channels, sync, time, xsync, kit or all  (default: channels)
-#   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s)
+#   SUITE         channels, sync, time, xsync, kit, all or scaling  (default: channels)
+#   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s; scaling: -f 1)
 #   JMH_REGEX     benchmarks to run      (default: the suite's JMH benchmarks)
-#   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's)
+#   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's;
+#                 scaling: -wi 2 -i 3 -w 1s -r 1s)
 #   BLOCKED_N     blocked goroutines     (default: 1000000; channels suite)
 #   BLOCKED_ROUNDS rounds of that        (default: 3)
 #   BLOCKED_JVM   JVM flags for it       (default: -Xms8g -Xmx8g)
@@ -57,6 +68,8 @@ SYNC_JMH='Mutex|WaitGroup|SyncMap|Pool'
 TIME_JMH='Context|Timer'
 XSYNC_JMH='WeightedSemaphore|SingleFlight|RateLimiter|ErrGroup'
 KIT_JMH='Pipeline|WorkerPool'
+SUITE_JMH_ARGS='-f 1 -wi 3 -i 5 -w 2s -r 2s'
+SUITE_GO_ARGS='-wi 3 -i 5 -w 2s -r 2s'
 case "$SUITE" in
   channels) SUITE_JMH=$CHANNEL_JMH; GO_WORKLOADS=channels; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
   sync) SUITE_JMH=$SYNC_JMH; GO_WORKLOADS=mutex,waitgroup,syncmap,pool; SKIP_BLOCKED=1; SKIP_TIMERMEM=1 ;;
@@ -65,11 +78,13 @@ case "$SUITE" in
   kit) SUITE_JMH=$KIT_JMH; GO_WORKLOADS=kit; SKIP_BLOCKED=1; SKIP_STARVATION=1; SKIP_TIMERMEM=1 ;;
   all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH|$TIME_JMH|$XSYNC_JMH|$KIT_JMH"
        GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool,context,timers,xsync,kit ;;
-  *) echo "SUITE must be channels, sync, time, xsync, kit or all, not '$SUITE'" >&2; exit 2 ;;
+  scaling) SUITE_JMH=Scaling; GO_WORKLOADS=scaling; SKIP_BLOCKED=1; SKIP_STARVATION=1; SKIP_TIMERMEM=1
+           SUITE_JMH_ARGS='-f 1'; SUITE_GO_ARGS='-wi 2 -i 3 -w 1s -r 1s' ;;
+  *) echo "SUITE must be channels, sync, time, xsync, kit, all or scaling, not '$SUITE'" >&2; exit 2 ;;
 esac
-JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
+JMH_ARGS=${JMH_ARGS:-$SUITE_JMH_ARGS}
 JMH_REGEX=${JMH_REGEX:-dev.runnel.bench.($SUITE_JMH)Benchmark}
-GO_ARGS=${GO_ARGS:--wi 3 -i 5 -w 2s -r 2s}
+GO_ARGS=${GO_ARGS:-$SUITE_GO_ARGS}
 BLOCKED_N=${BLOCKED_N:-1000000}
 BLOCKED_ROUNDS=${BLOCKED_ROUNDS:-3}
 BLOCKED_JVM=${BLOCKED_JVM:--Xms8g -Xmx8g}
@@ -198,6 +213,17 @@ if [[ -z "${SKIP_TIMERMEM:-}" ]]; then
     "$TIMER_N" "$TIMER_ROUNDS" 2>&1 | tee "$OUT/timermem.txt"
 fi
 
+# ---- (h) the scaling table and chart
+if [[ "$SUITE" == scaling ]]; then
+  if [[ -f "$OUT/jmh.json" ]]; then
+    log "ScalingChart: scaling.md, scaling.svg"
+    "$JDK/bin/java" -cp "$ROOT/bench/target/benchmarks.jar" dev.runnel.bench.ScalingChart \
+      "$OUT/jmh.json" "$OUT/go.txt" "$OUT/scaling.md" "$OUT/scaling.svg"
+  else
+    echo "no $OUT/jmh.json (SKIP_JMH?): no scaling table or chart" >&2
+  fi
+fi
+
 # ---- summary
 {
   echo "Runnel vs Go: $(date -u), $(nproc) CPUs, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -228,6 +254,10 @@ fi
   if [[ -f "$OUT/timermem.txt" ]]; then
     echo; echo "Timers alive at once (Java; Runnel newTimer is not queued, afterFunc and STPE are):"
     sed -n '/^N=.*rounds/,/^$/p' "$OUT/timermem.txt" | sed '/^$/d; s/^./  &/'
+  fi
+  if [[ -f "$OUT/scaling.md" ]]; then
+    echo; echo "Scaling (M msgs/s; chart: $OUT/scaling.svg):"
+    cat "$OUT/scaling.md"
   fi
   echo; echo "raw output: $OUT"
 } | tee "$OUT/summary.txt"

@@ -8,7 +8,9 @@
 // workloads, all six of them "sync"), and context, timers, timermem (the context and time
 // workloads; "time" is context and timers), and semaphore, singleflight, ratelimit, errgroup
 // (golang.org/x/sync and golang.org/x/time/rate; "xsync" is all four), and pipeline, workerpool
-// (the kit's workloads: "kit" is both); "all" is everything.
+// (the kit's workloads: "kit" is both); "all" is everything. scaling (ScalingBenchmark's grid: 1 to
+// 1,000 senders and as many receivers on one channel of capacity 0 to 1024, 40 points) runs only
+// when named, never in "channels" or "all".
 // blocked and timermem measure memory and are best run alone, each in a fresh process.
 //
 // The x/sync and x/time modules come from the module proxy (GOFLAGS=-mod=mod fills go.sum), or
@@ -45,6 +47,7 @@ const (
 	bufferedMessages   = 100_000 // BufferedChannelBenchmark.MESSAGES
 	bufferedCapacity   = 128     // BufferedChannelBenchmark.CAPACITY
 	selectMessages     = 100_000 // SelectBenchmark.MESSAGES
+	scalingMessages    = 100_000 // ScalingBenchmark.MESSAGES
 
 	mutexUncontendedOps = 100_000 // lock/unlock pairs per batch (JMH times them one by one)
 	mutexIncrements     = 100_000 // MutexBenchmark.INCREMENTS
@@ -88,7 +91,12 @@ const (
 )
 
 var (
-	workload   = flag.String("workload", "all", "all, channels, sync, time, kit, or a comma-separated list of pingpong, buffered, select, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool, context, timers, timermem, xsync, semaphore, singleflight, ratelimit, errgroup, pipeline, workerpool")
+	scalingN          = []int{1, 10, 100, 1000}    // ScalingBenchmark.n
+	scalingCapacities = []int{0, 1, 16, 128, 1024} // ScalingBenchmark.capacity
+)
+
+var (
+	workload   = flag.String("workload", "all", "all, channels, sync, time, kit, or a comma-separated list of pingpong, buffered, select, scaling, blocked, mutex, starvation, rwmutex, waitgroup, syncmap, pool, context, timers, timermem, xsync, semaphore, singleflight, ratelimit, errgroup, pipeline, workerpool")
 	warmups    = flag.Int("wi", 3, "warm-up iterations")
 	iterations = flag.Int("i", 5, "measured iterations")
 	warmupTime = flag.Duration("w", 2*time.Second, "warm-up iteration time")
@@ -135,6 +143,16 @@ func main() {
 		for _, capacity := range []int{0, 128} {
 			capacity := capacity
 			throughput(fmt.Sprintf("select cap=%d", capacity), "msgs", selectMessages, func() { selectTwo(capacity) })
+		}
+	}
+	if chosen["scaling"] {
+		ran = true
+		for _, n := range scalingN {
+			for _, capacity := range scalingCapacities {
+				n, capacity := n, capacity
+				throughput(fmt.Sprintf("scaling n=%d cap=%d", n, capacity), "msgs", scalingMessages,
+					func() { scaling(n, capacity) })
+			}
 		}
 	}
 	if all || chosen["blocked"] {
@@ -287,6 +305,29 @@ func buffered(pairs int) {
 	var wg sync.WaitGroup
 	wg.Add(2 * pairs)
 	for p := 0; p < pairs; p++ {
+		go func() {
+			defer wg.Done()
+			for i := 0; i < perWorker; i++ {
+				ch <- i
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for i := 0; i < perWorker; i++ {
+				<-ch
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// scaling: n senders and n receivers on one channel of the given capacity, scalingMessages in all.
+func scaling(n, capacity int) {
+	ch := make(chan int, capacity)
+	perWorker := scalingMessages / n
+	var wg sync.WaitGroup
+	wg.Add(2 * n)
+	for w := 0; w < n; w++ {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < perWorker; i++ {
