@@ -7,7 +7,7 @@
 # time (about 13 minutes: JMH ~8 for ContextBenchmark and TimerBenchmark, Go ~4, TimerMemory
 # and Go's timer memory ~1), xsync (about 12 minutes: JMH ~8, Go ~4) and kit (about 8 minutes:
 # JMH ~7 for PipelineBenchmark and WorkerPoolBenchmark, Go ~1); SUITE=all runs all five.
-# SUITE=scaling (about 12 minutes: JMH ~10, Go ~2) runs only when named; see below.
+# SUITE=scaling (about 12 minutes: JMH ~9, Go ~3) runs only when named; see below.
 #
 #   bench/run-vs-go.sh                    the channel suite, with the defaults below
 #   SUITE=sync bench/run-vs-go.sh         Mutex, RWMutex, WaitGroup, SyncMap, Pool against Go's sync
@@ -39,7 +39,7 @@
 #                                         ScalingChart writes scaling.md (a table) and scaling.svg
 #                                         (a chart) beside the raw output. Its defaults are shorter
 #                                         (JMH: the class's 2 x 1 s warm-up, 3 x 1 s measured; Go:
-#                                         -wi 2 -i 3 -w 1s -r 1s) because the grid has 40 points.
+#                                         -wi 2 -i 5 -w 1s -r 1s) because the grid has 40 points.
 #   JMH_ARGS="-f 2 -wi 5 -i 10" bench/run-vs-go.sh
 #   SKIP_JMH=1 SKIP_BLOCKED=1 bench/run-vs-go.sh     only the Go side
 #
@@ -48,7 +48,7 @@
 #   JMH_ARGS      JMH options            (default: -f 1 -wi 3 -i 5 -w 2s -r 2s; scaling: -f 1)
 #   JMH_REGEX     benchmarks to run      (default: the suite's JMH benchmarks)
 #   GO_ARGS       options of the Go side (default: -wi 3 -i 5 -w 2s -r 2s, same meaning as JMH's;
-#                 scaling: -wi 2 -i 3 -w 1s -r 1s)
+#                 scaling: -wi 2 -i 5 -w 1s -r 1s)
 #   BLOCKED_N     blocked goroutines     (default: 1000000; channels suite)
 #   BLOCKED_ROUNDS rounds of that        (default: 3)
 #   BLOCKED_JVM   JVM flags for it       (default: -Xms8g -Xmx8g)
@@ -79,7 +79,7 @@ case "$SUITE" in
   all) SUITE_JMH="$CHANNEL_JMH|$SYNC_JMH|$TIME_JMH|$XSYNC_JMH|$KIT_JMH"
        GO_WORKLOADS=channels,mutex,waitgroup,syncmap,pool,context,timers,xsync,kit ;;
   scaling) SUITE_JMH=Scaling; GO_WORKLOADS=scaling; SKIP_BLOCKED=1; SKIP_STARVATION=1; SKIP_TIMERMEM=1
-           SUITE_JMH_ARGS='-f 1'; SUITE_GO_ARGS='-wi 2 -i 3 -w 1s -r 1s' ;;
+           SUITE_JMH_ARGS='-f 1'; SUITE_GO_ARGS='-wi 2 -i 5 -w 1s -r 1s' ;;
   *) echo "SUITE must be channels, sync, time, xsync, kit, all or scaling, not '$SUITE'" >&2; exit 2 ;;
 esac
 JMH_ARGS=${JMH_ARGS:-$SUITE_JMH_ARGS}

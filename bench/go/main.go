@@ -151,7 +151,7 @@ func main() {
 			for _, capacity := range scalingCapacities {
 				n, capacity := n, capacity
 				throughput(fmt.Sprintf("scaling n=%d cap=%d", n, capacity), "msgs", scalingMessages,
-					func() { scaling(n, capacity) })
+					func() { producersConsumers(n, capacity, scalingMessages) })
 			}
 		}
 	}
@@ -300,31 +300,14 @@ func pingPong() {
 
 // buffered: pairs producers and pairs consumers on one capacity-128 channel.
 func buffered(pairs int) {
-	ch := make(chan int, bufferedCapacity)
-	perWorker := bufferedMessages / pairs
-	var wg sync.WaitGroup
-	wg.Add(2 * pairs)
-	for p := 0; p < pairs; p++ {
-		go func() {
-			defer wg.Done()
-			for i := 0; i < perWorker; i++ {
-				ch <- i
-			}
-		}()
-		go func() {
-			defer wg.Done()
-			for i := 0; i < perWorker; i++ {
-				<-ch
-			}
-		}()
-	}
-	wg.Wait()
+	producersConsumers(pairs, bufferedCapacity, bufferedMessages)
 }
 
-// scaling: n senders and n receivers on one channel of the given capacity, scalingMessages in all.
-func scaling(n, capacity int) {
+// producersConsumers: n senders and n receivers on one channel of the given capacity, moving
+// messages in all.
+func producersConsumers(n, capacity, messages int) {
 	ch := make(chan int, capacity)
-	perWorker := scalingMessages / n
+	perWorker := messages / n
 	var wg sync.WaitGroup
 	wg.Add(2 * n)
 	for w := 0; w < n; w++ {

@@ -67,41 +67,7 @@ public class BufferedChannelBenchmark {
     run(ch::send, ch::receive);
   }
 
-  /** A blocking send. */
-  @FunctionalInterface
-  interface Send {
-    void send(Integer e) throws InterruptedException;
-  }
-
-  /** A blocking receive. */
-  @FunctionalInterface
-  interface Receive {
-    Integer receive() throws InterruptedException;
-  }
-
-  /**
-   * Runs one invocation. Shared by all variants; each benchmark runs in its own fork, so the
-   * calls through {@code send} and {@code receive} stay monomorphic there.
-   */
-  private void run(Send send, Receive receive) {
-    int perWorker = MESSAGES / pairs;
-    Workers.Task[] workers = new Workers.Task[2 * pairs];
-    for (int p = 0; p < pairs; p++) {
-      workers[2 * p] =
-          () -> {
-            for (int i = 0; i < perWorker; i++) {
-              send.send(Workers.value(i));
-            }
-          };
-      workers[2 * p + 1] =
-          () -> {
-            for (int i = 0; i < perWorker; i++) {
-              if (receive.receive() == null) {
-                throw new AssertionError("received null");
-              }
-            }
-          };
-    }
-    Workers.runAll(workers);
+  private void run(Workers.Send send, Workers.Receive receive) {
+    Workers.producersConsumers(pairs, MESSAGES, send, receive);
   }
 }

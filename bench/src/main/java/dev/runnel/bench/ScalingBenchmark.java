@@ -29,14 +29,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * refuses capacity 0, so at capacity 0 the baseline is {@link SynchronousQueue}, the JDK's
  * rendezvous hand-off, which is what an unbuffered channel is.
  *
- * <p>The defaults are short (2 warm-up and 3 measured iterations of 1 s) because the grid has 40
+ * <p>The defaults are short (2 warm-up and 5 measured iterations of 1 s) because the grid has 40
  * points per benchmark.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ScalingBenchmark {
 
@@ -66,38 +66,7 @@ public class ScalingBenchmark {
     run(q::put, q::take);
   }
 
-  /** A blocking send. */
-  @FunctionalInterface
-  interface Send {
-    void send(Integer e) throws InterruptedException;
-  }
-
-  /** A blocking receive. */
-  @FunctionalInterface
-  interface Receive {
-    Integer receive() throws InterruptedException;
-  }
-
-  /** Runs one invocation: {@code n} senders and {@code n} receivers, started interleaved. */
-  private void run(Send send, Receive receive) {
-    int perWorker = MESSAGES / n;
-    Workers.Task[] workers = new Workers.Task[2 * n];
-    for (int w = 0; w < n; w++) {
-      workers[2 * w] =
-          () -> {
-            for (int i = 0; i < perWorker; i++) {
-              send.send(Workers.value(i));
-            }
-          };
-      workers[2 * w + 1] =
-          () -> {
-            for (int i = 0; i < perWorker; i++) {
-              if (receive.receive() == null) {
-                throw new AssertionError("received null");
-              }
-            }
-          };
-    }
-    Workers.runAll(workers);
+  private void run(Workers.Send send, Workers.Receive receive) {
+    Workers.producersConsumers(n, MESSAGES, send, receive);
   }
 }

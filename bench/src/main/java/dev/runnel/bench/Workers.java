@@ -36,6 +36,46 @@ final class Workers {
 
   private Workers() {}
 
+  /** A blocking send. */
+  @FunctionalInterface
+  interface Send {
+    void send(Integer e) throws InterruptedException;
+  }
+
+  /** A blocking receive. */
+  @FunctionalInterface
+  interface Receive {
+    Integer receive() throws InterruptedException;
+  }
+
+  /**
+   * {@code pairs} producers and {@code pairs} consumers, started interleaved, each moving {@code
+   * messages / pairs} values; returns when all have finished. Shared by every queue and channel
+   * variant; each benchmark runs in its own fork, so the calls through {@code send} and {@code
+   * receive} stay monomorphic there.
+   */
+  static void producersConsumers(int pairs, int messages, Send send, Receive receive) {
+    int perWorker = messages / pairs;
+    Task[] workers = new Task[2 * pairs];
+    for (int p = 0; p < pairs; p++) {
+      workers[2 * p] =
+          () -> {
+            for (int i = 0; i < perWorker; i++) {
+              send.send(value(i));
+            }
+          };
+      workers[2 * p + 1] =
+          () -> {
+            for (int i = 0; i < perWorker; i++) {
+              if (receive.receive() == null) {
+                throw new AssertionError("received null");
+              }
+            }
+          };
+    }
+    runAll(workers);
+  }
+
   /** Starts every task on a new virtual thread and returns when all have finished. */
   static void runAll(Task... tasks) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
