@@ -50,12 +50,14 @@ class HedgeTest {
       throws Exception {
     Hedge h = Hedge.builder().clock(clock).maxAttempts(3).delay(Duration.ofSeconds(1)).build();
     AtomicInteger loserSawCancel = new AtomicInteger();
+    CountDownLatch firstRunning = new CountDownLatch(1);
     CompletableFuture<String> f =
         async(
             h,
             Context.background(),
             ctx -> {
               if (attempts.incrementAndGet() == 1) {
+                firstRunning.countDown();
                 try {
                   return untilCancelled(ctx);
                 } catch (ContextCanceledException e) {
@@ -65,7 +67,9 @@ class HedgeTest {
               }
               return "hedge";
             });
+    // The hedge's timer is armed when the first attempt is started, maybe before it runs.
     clock.awaitPendingTimers(1);
+    firstRunning.await();
     assertThat(attempts).hasValue(1);
     assertThat(clock.advanceToNextTimer()).isEqualTo(Duration.ofSeconds(1));
     assertThat(f.join()).isEqualTo("hedge");
