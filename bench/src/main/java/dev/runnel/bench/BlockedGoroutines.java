@@ -2,6 +2,7 @@ package dev.runnel.bench;
 
 import dev.runnel.Channel;
 import dev.runnel.Go;
+import dev.runnel.GoFunc;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,16 +45,20 @@ public final class BlockedGoroutines {
     void release();
   }
 
-  /** N goroutines receiving on one unbuffered channel; close() releases them. */
-  private static Workload runnel() {
+  /**
+   * N threads receiving on one unbuffered channel; close() releases them. Goroutines ({@code
+   * Go.go}), or plain virtual threads to tell the channel's cost from the goroutine's.
+   */
+  private static Workload runnel(boolean goroutines) {
     Channel<Integer> ch = Channel.make();
     return new Workload() {
       public String name() {
-        return "Runnel goroutine, ch.receive()";
+        return goroutines ? "Runnel goroutine, ch.receive()" : "virtual thread, ch.receive()";
       }
 
       public void start(int i, Thread[] threads, AtomicInteger arrived, CountDownLatch returned) {
-        Go.go(
+        spawn(
+            goroutines,
             () -> {
               threads[i] = Thread.currentThread();
               arrived.incrementAndGet();
@@ -100,29 +105,29 @@ public final class BlockedGoroutines {
   /**
    * N virtual threads parked with {@link LockSupport#park}, released by one unpark each: the
    * JDK's floor for waking everyone at once, as close() does (the latch wakes its waiters one after
-   * another instead).
+   * another instead). As goroutines, the floor plus the goroutine's own cost.
    */
-  private static Workload unparkAll() {
+  private static Workload unparkAll(boolean goroutines) {
     return new Workload() {
       private volatile boolean released;
       private Thread[] parked;
 
       public String name() {
-        return "virtual thread, park(); unpark all";
+        return (goroutines ? "goroutine" : "virtual thread") + ", park(); unpark all";
       }
 
       public void start(int i, Thread[] threads, AtomicInteger arrived, CountDownLatch returned) {
         parked = threads;
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  threads[i] = Thread.currentThread();
-                  arrived.incrementAndGet();
-                  while (!released) {
-                    LockSupport.park(this);
-                  }
-                  returned.countDown();
-                });
+        spawn(
+            goroutines,
+            () -> {
+              threads[i] = Thread.currentThread();
+              arrived.incrementAndGet();
+              while (!released) {
+                LockSupport.park(this);
+              }
+              returned.countDown();
+            });
       }
 
       public void release() {
@@ -134,9 +139,37 @@ public final class BlockedGoroutines {
     };
   }
 
-  /** The latch baseline first, Runnel last. */
+  /** Starts {@code body} as a goroutine or as a plain virtual thread. */
+  private static void spawn(boolean goroutine, GoFunc body) {
+    if (goroutine) {
+      Go.go(body);
+      return;
+    }
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                body.run();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+  }
+
+  /**
+   * The latch baseline first, Runnel last; with {@code -Dbench.attribution=true} also goroutines
+   * parked and unparked, and plain virtual threads on the channel, which tell where Runnel's time
+   * over the floor goes.
+   */
   private static final List<Supplier<Workload>> WORKLOADS =
-      List.of(BlockedGoroutines::jdk, BlockedGoroutines::unparkAll, BlockedGoroutines::runnel);
+      Boolean.getBoolean("bench.attribution")
+          ? List.of(
+              BlockedGoroutines::jdk,
+              () -> unparkAll(false),
+              () -> unparkAll(true),
+              () -> runnel(false),
+              () -> runnel(true))
+          : List.of(BlockedGoroutines::jdk, () -> unparkAll(false), () -> runnel(true));
 
   private record Result(String name, long bytesPerThread, double releaseMillis, String histogram) {}
 
