@@ -10,8 +10,8 @@ import org.jctools.queues.MpmcArrayQueue;
 /**
  * Where a buffered channel's time goes: the same producer/consumer workload as {@link
  * BufferedChannelBenchmark} (capacity 128, 1x1 and 4x4 virtual threads), for a Runnel channel, an
- * {@link ArrayBlockingQueue}, a lock-free bounded MPMC queue (JCTools) whose threads yield instead
- * of blocking, and the hardware's limit on this machine: a single-producer single-consumer ring
+ * {@link ArrayBlockingQueue}, a lock-free bounded MPMC queue (JCTools) and {@code
+ * ArrayBlockingQueue} again whose threads yield instead of blocking, and the hardware's limit on this machine: a single-producer single-consumer ring
  * whose two virtual threads busy-spin instead of blocking (1x1 only).
  *
  * <p>Run it twice, with {@code -Djdk.virtualThreadScheduler.parallelism=1} and {@code =2}: with one
@@ -56,7 +56,8 @@ public final class CarrierPlacement {
       report("Runnel channel", pairs, rounds, CarrierPlacement::channel);
       report("ArrayBlockingQueue", pairs, rounds, CarrierPlacement::arrayBlockingQueue);
       if (pairs == 1 || carriers() > 1) { // 4x4 on one carrier: yielders on a full ring starve the rest
-        report("JCTools MPMC, yields", pairs, rounds, YieldingMpmc::new);
+        report("JCTools MPMC, yields", pairs, rounds, () -> yielding(new MpmcArrayQueue<>(CAPACITY)));
+        report("ABQ, yields", pairs, rounds, () -> yielding(new ArrayBlockingQueue<>(CAPACITY)));
       }
       if (pairs == 1 && carriers() > 1) { // on one carrier, a spinning consumer starves the producer
         report("spinning SPSC ring", pairs, rounds, SpinningRing::new);
@@ -124,26 +125,28 @@ public final class CarrierPlacement {
   }
 
   /**
-   * A lock-free bounded MPMC ring (JCTools' {@code MpmcArrayQueue}, per-slot sequence numbers, one
-   * CAS per operation), with no blocking at all: a full or empty ring is waited out by yielding,
-   * so that 4x4 can run on two carriers. What a channel's lock-free fast path could reach at best.
+   * A bounded queue used without blocking at all: a full or empty queue is waited out by yielding,
+   * so that 4x4 can run on two carriers. Over JCTools' {@code MpmcArrayQueue} (lock-free, per-slot
+   * sequence numbers, one CAS per operation) it is what a channel's lock-free fast path could reach
+   * at best; over {@link ArrayBlockingQueue}'s {@code offer}/{@code poll} (one lock) it tells the
+   * ring's share of that from the waiting's.
    */
-  private static final class YieldingMpmc implements Queue {
-    private final MpmcArrayQueue<Integer> q = new MpmcArrayQueue<>(CAPACITY);
-
-    public void put(Integer x) {
-      while (!q.offer(x)) {
-        Thread.yield();
+  private static Queue yielding(java.util.Queue<Integer> q) {
+    return new Queue() {
+      public void put(Integer x) {
+        while (!q.offer(x)) {
+          Thread.yield();
+        }
       }
-    }
 
-    public Integer take() {
-      Integer x;
-      while ((x = q.poll()) == null) {
-        Thread.yield();
+      public Integer take() {
+        Integer x;
+        while ((x = q.poll()) == null) {
+          Thread.yield();
+        }
+        return x;
       }
-      return x;
-    }
+    };
   }
 
   private interface Maker {
