@@ -1,6 +1,7 @@
 package dev.runnel.lifecycle;
 
 import dev.runnel.ReceiveChannel;
+import dev.runnel.kit.internal.Uninterruptibly;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -57,7 +58,7 @@ final class Signals {
             .unstarted(
                 () -> {
                   handler.accept(null);
-                  awaitUninterruptibly(finished);
+                  Uninterruptibly.await(finished::receive);
                 });
     Runtime.getRuntime().addShutdownHook(hook);
     return new Signals(null, hook);
@@ -105,21 +106,6 @@ final class Signals {
     }
     for (int i = 0; i < NAMES.length; i++) {
       Sun.handle(NAMES[i], previous[i]);
-    }
-  }
-
-  private static void awaitUninterruptibly(ReceiveChannel<?> ch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        ch.receive();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.runnel.pipeline;
 import dev.runnel.Go;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
+import dev.runnel.kit.internal.Uninterruptibly;
 import dev.runnel.sync.WaitGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,18 +88,7 @@ final class Run {
   void end() {
     ending = true;
     ctx.cancel();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        goroutines.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(goroutines::await);
   }
 
   /** Waits for every goroutine of the run without cancelling it. */

@@ -5,6 +5,7 @@ import dev.runnel.Go;
 import dev.runnel.Select;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
+import dev.runnel.kit.internal.Uninterruptibly;
 import dev.runnel.time.Clock;
 import dev.runnel.time.Timer;
 import java.time.Duration;
@@ -979,17 +980,8 @@ public final class ResourcePool<T> implements AutoCloseable {
       root.cancel();
       closing.close();
     }
-    boolean interrupted = false;
-    while (Thread.currentThread() != maintainer) {
-      try {
-        maintenanceDone.receive();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (Thread.currentThread() != maintainer) {
+      Uninterruptibly.await(maintenanceDone::receive);
     }
     doomed.forEach(s -> destroyQuietly(s.resource));
     return first ? openLeases() : List.of();

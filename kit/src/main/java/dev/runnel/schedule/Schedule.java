@@ -5,6 +5,7 @@ import dev.runnel.Go;
 import dev.runnel.ReceiveChannel;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
+import dev.runnel.kit.internal.Uninterruptibly;
 import dev.runnel.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CancellationException;
@@ -232,18 +233,7 @@ public final class Schedule implements AutoCloseable {
   @Override
   public void close() {
     cancel();
-    boolean interrupted = false;
-    for (; ; ) {
-      try {
-        await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(this::await);
   }
 
   @Override

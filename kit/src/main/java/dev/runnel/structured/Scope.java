@@ -4,6 +4,7 @@ import dev.runnel.Channel;
 import dev.runnel.Go;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
+import dev.runnel.kit.internal.Uninterruptibly;
 import dev.runnel.sync.WaitGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,18 +161,7 @@ public final class Scope implements AutoCloseable {
   @Override
   public void close() {
     ctx.cancel();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        forks.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(forks::await);
     throwFailures();
   }
 

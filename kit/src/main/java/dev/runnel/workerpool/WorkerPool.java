@@ -6,6 +6,7 @@ import dev.runnel.GoFunc;
 import dev.runnel.Received;
 import dev.runnel.context.CancelContext;
 import dev.runnel.context.Context;
+import dev.runnel.kit.internal.Uninterruptibly;
 import dev.runnel.structured.Task;
 import dev.runnel.sync.Mutex;
 import java.time.Duration;
@@ -344,18 +345,7 @@ public final class WorkerPool implements AutoCloseable {
    * are then draining it. The job is accepted already, so the wait is uninterruptible.
    */
   private void sendAfterResize(Job<?> job) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        queue.send(job);
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(() -> queue.send(job));
   }
 
   // ---------------------------------------------------------------- workers
@@ -569,18 +559,7 @@ public final class WorkerPool implements AutoCloseable {
   @Override
   public void close() {
     stopIntake();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        terminated.receive();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibly.await(terminated::receive);
     root.cancel();
   }
 
