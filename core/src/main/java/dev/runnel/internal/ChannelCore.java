@@ -3,8 +3,6 @@ package dev.runnel.internal;
 import dev.runnel.ChannelClosedException;
 import dev.runnel.Received;
 import dev.runnel.context.Context;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * Implementation notes
  *
- * Layout. This object is the channel's lock (the AQS state word) and holds every mutable field,
- * so that a hand-off touches one cache line of channel state plus the waiting node; the public
- * Channel holds only final fields. The lock's critical sections are a few dozen instructions and
+ * Layout. This object is the channel's lock (the AQS state word) and holds every mutable field
+ * but the buffer's (the Ring, whose two indices sit on cache lines of their own), so that a
+ * hand-off touches one cache line of channel state plus the waiting node; the public Channel
+ * holds only final fields. The lock's critical sections are a few dozen instructions and
  * never block or run user code: lock() tries a CAS, spins briefly, then parks in AQS, so a holder
  * descheduled by the OS costs a waiter a park, never an unbounded spin.
  *
@@ -30,17 +29,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * "Live" because a select's node stays queued until its owner unlinks it after another case won;
  * such stale nodes are skipped (pollCompletable) and never count as ready.
  *
- * Linearization points: a hand-off to a blocked goroutine is the successful CAS on its Waiter
- * (tryComplete), made under this channel's lock; every other operation linearizes inside the
- * critical section. A blocked operation that gives up (interrupt, timeout) first wins the CAS
+ * Linearization points: a fast send or receive at its Ring index CAS (a fast "full" or "empty"
+ * at its first index read, see Ring); a hand-off to a blocked goroutine is the successful CAS on
+ * its Waiter (tryComplete), made under this channel's lock; every other operation linearizes
+ * inside the critical section. A blocked operation that gives up (interrupt, timeout) first wins the CAS
  * (Waiter cancel), so it had no effect, then unlinks its node under the lock.
+ *
+ * The buffer is a Ring: lock-free while nobody waits, owned by the lock otherwise. lock() freezes
+ * it (no fast operation can then claim an index), unlock() thaws it when both queues are empty,
+ * the channel is open and it is not a timer's. So the invariants below, checked under the lock,
+ * see a ring that only the lock changes, and a goroutine is queued only while the ring is frozen:
+ * a fast send cannot slip an element past a queued receiver, and no fast send succeeds after
+ * close. A blocking send or receive tries the ring first, yielding a few times while it is full,
+ * empty or frozen for a moment, and only then takes the lock and, if it must, queues and parks.
  *
  * Park/unpark: the goroutine to wake is recorded in pendingWake by the locked primitive that
  * completed it, and woken by the caller after it released the lock (as Go does), so a wake-up
  * never lengthens the critical section.
  *
- * Happens-before: a value written by a sender reaches the receiver through the lock (buffered
- * values) or through the Waiter CAS (hand-off); a receive that completes a blocked sender does so
+ * Happens-before: a value written by a sender reaches the receiver through its slot's sequence
+ * (buffered values: release by the offer, acquire by the poll, fast or locked) or through the
+ * Waiter CAS (hand-off); a receive that completes a blocked sender does so
  * through the same CAS, which orders the receive before that send returns.
  *
  * Timer channels (timer != null, capacity 1, never sent to or closed by users) are Go 1.23's
@@ -67,16 +76,14 @@ public final class ChannelCore extends ShortLock {
    */
   private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
+  /**
+   * How many times a blocking send or receive yields and tries the ring again before it takes
+   * the lock: a full or empty ring, one frozen for a moment or a lost CAS usually ends within
+   * microseconds, as the partner on the other carrier (or, after the yield, on this one) moves
+   * on. A ring that stays frozen (goroutines wait, or the channel is closed) is not waited out.
+   */
+  private static final int RING_YIELDS = 4;
   private static final AtomicLong LOCK_ORDER = new AtomicLong();
-  private static final VarHandle COUNT;
-
-  static {
-    try {
-      COUNT = MethodHandles.lookup().findVarHandle(ChannelCore.class, "count", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   /**
    * The nil channel's core: never ready; a receive blocks until interrupted or cancelled. Made
@@ -90,8 +97,6 @@ public final class ChannelCore extends ShortLock {
   // Mutable state, guarded by the lock.
   private ChannelWait recvHead, recvTail, sendHead, sendTail;
   private ChannelWait pendingWake; // see "Park/unpark" above
-  private int head; // index of the oldest buffered element
-  private int count; // written under the lock (release); read without it by size() (acquire)
   private boolean closed;
 
   /** Select locks its channels in increasing lockOrder, so two selects never deadlock. */
@@ -100,7 +105,7 @@ public final class ChannelCore extends ShortLock {
   final Object owner;
   /** The timer that delivers to this channel, or null for a channel made by Channel.make. */
   final TimerChannel timer;
-  private final Object[] buffer; // null for an unbuffered channel
+  private final Ring ring; // the buffer; null for an unbuffered channel
   private final int capacity;
 
   /**
@@ -114,7 +119,7 @@ public final class ChannelCore extends ShortLock {
   public ChannelCore(Object owner, int capacity, TimerChannel timer) {
     this.owner = owner;
     this.capacity = capacity;
-    this.buffer = capacity == 0 ? null : newBuffer(capacity);
+    this.ring = capacity == 0 ? null : newRing(capacity, timer != null);
     this.timer = timer;
   }
 
@@ -122,21 +127,21 @@ public final class ChannelCore extends ShortLock {
    * The buffer of a channel of {@code capacity > 0}, or Go's {@code makechan} panic for a size the
    * VM cannot allocate. Go panics with "size out of range" when the buffer is larger than the
    * largest allocation; here that is a negative size, one above the VM's array limit, or one whose
-   * references alone (4 bytes each at least) exceed the maximum heap: all refused before
+   * slots alone (a reference and a 4-byte sequence each: 8 bytes at least) exceed the maximum heap: all refused before
    * allocating. A buffer the heap cannot hold at the moment fails the allocation itself; that
    * OutOfMemoryError is turned into the same exception (with it as the cause), as nothing else
    * was allocated that it could concern.
    */
-  private static Object[] newBuffer(int capacity) {
+  private static Ring newRing(int capacity, boolean frozen) {
     if (capacity < 0) {
       throw new IllegalArgumentException("makechan: size out of range: " + capacity);
     }
-    if (capacity > MAX_CAPACITY || capacity * 4L > Runtime.getRuntime().maxMemory()) {
+    if (capacity > MAX_CAPACITY || capacity * 8L > Runtime.getRuntime().maxMemory()) {
       throw new IllegalArgumentException(
           "makechan: size out of range: " + capacity + " (more than the VM can allocate)");
     }
     try {
-      return new Object[capacity];
+      return new Ring(capacity, frozen);
     } catch (OutOfMemoryError e) {
       throw new IllegalArgumentException(
           "makechan: size out of range: " + capacity + " (out of memory for the buffer)", e);
@@ -167,7 +172,16 @@ public final class ChannelCore extends ShortLock {
    * @return the number of buffered elements
    */
   public int length() {
-    return (int) COUNT.getAcquire(this);
+    if (ring == null) {
+      return 0;
+    }
+    int n = ring.size();
+    if (n < 0) { // frozen, or raced by offers: count under the lock
+      lock();
+      n = ring.count();
+      unlock();
+    }
+    return n;
   }
 
   /**
@@ -177,6 +191,31 @@ public final class ChannelCore extends ShortLock {
    */
   public int capacity() {
     return capacity;
+  }
+
+  // ---------------------------------------------------------------- the lock and the ring
+
+  /** Takes the lock and freezes the ring, so that only the lock's holder changes the buffer. */
+  @Override
+  public void lock() {
+    super.lock();
+    if (ring != null) {
+      ring.freeze();
+    }
+  }
+
+  /**
+   * Thaws the ring when nothing is queued and the channel is open (fast operations may run only
+   * while nobody waits), then releases the lock. A timer's channel stays frozen.
+   */
+  @Override
+  public void unlock() {
+    if (ring != null && recvHead == null && sendHead == null && !closed && timer == null) {
+      ring.thaw();
+    } else if (ring != null) {
+      ring.hold();
+    }
+    super.unlock();
   }
 
   // ---------------------------------------------------------------- wait queues
@@ -277,19 +316,14 @@ public final class ChannelCore extends ShortLock {
   }
 
   private String brokenInvariantLocked() {
-    int n = count;
-    if (n < 0 || n > capacity) {
-      return "count " + n + " outside 0.." + capacity;
-    }
     if (pendingWake != null) {
       return "a wake-up left pending outside an operation";
     }
-    for (int i = 0; i < capacity; i++) {
-      int age = i - head < 0 ? i - head + capacity : i - head; // 0 for the oldest element
-      if ((buffer[i] != null) != (age < n)) {
-        return "slot " + i + (age < n ? " empty inside" : " full outside") + " the buffered range";
-      }
+    String r = ring == null ? null : ring.broken();
+    if (r != null) {
+      return r;
     }
+    int n = ring == null ? 0 : ring.count();
     String q = brokenQueueLocked(recvHead, recvTail, false);
     if (q == null) {
       q = brokenQueueLocked(sendHead, sendTail, true);
@@ -352,19 +386,11 @@ public final class ChannelCore extends ShortLock {
    * drained; {@link Waiter#TIMED_OUT} if it would block. May record a sender to wake.
    */
   Object receiveLocked() {
-    int n = count;
-    if (n > 0) {
-      Object[] b = buffer;
-      int h = head;
-      Object e = b[h];
-      b[h] = null;
-      head = h + 1 == capacity ? 0 : h + 1;
+    Object e = ring == null ? null : ring.pollLocked();
+    if (e != null) {
       ChannelWait s = completeSender();
-      if (s == null) {
-        COUNT.setRelease(this, n - 1);
-      } else { // the oldest blocked sender's value goes in at the tail (the freed slot: n == cap)
-        int t = h + n;
-        b[t >= capacity ? t - capacity : t] = s.item;
+      if (s != null) { // the oldest blocked sender's value takes the slot just freed
+        ring.offerLocked(s.item);
       }
       return e;
     }
@@ -383,14 +409,11 @@ public final class ChannelCore extends ShortLock {
 
   /** Discards what is buffered, lock held: a timer's stop and reset. */
   boolean clearLocked() {
-    int n = count;
-    for (int i = 0; i < n; i++) {
-      int j = head + i;
-      buffer[j >= capacity ? j - capacity : j] = null;
+    boolean any = false;
+    while (ring.pollLocked() != null) {
+      any = true;
     }
-    head = 0;
-    COUNT.setRelease(this, 0);
-    return n > 0;
+    return any;
   }
 
   private ChannelWait completeSender() {
@@ -417,14 +440,7 @@ public final class ChannelCore extends ShortLock {
         return SENT;
       }
     }
-    int n = count;
-    if (n < capacity) {
-      int i = head + n;
-      buffer[i >= capacity ? i - capacity : i] = e;
-      COUNT.setRelease(this, n + 1);
-      return SENT;
-    }
-    return FULL;
+    return ring != null && ring.offerLocked(e) == Ring.OFFERED ? SENT : FULL;
   }
 
   /** Takes the goroutine a locked primitive completed, to wake once the lock is released. */
@@ -502,6 +518,17 @@ public final class ChannelCore extends ShortLock {
     if (deadline != 0 && Thread.interrupted()) {
       throw new InterruptedException();
     }
+    if (ring != null) {
+      Object f = ring.offer(e);
+      for (int i = 0; i < RING_YIELDS && f != Ring.OFFERED && f != Ring.LOCKED && deadline != 0;
+          i++) {
+        Thread.yield();
+        f = ring.offer(e);
+      }
+      if (f == Ring.OFFERED || f == Ring.FULL && deadline == 0) {
+        return f == Ring.OFFERED;
+      }
+    }
     lock();
     int r = sendLocked(e);
     if (r != FULL || deadline == 0) {
@@ -532,6 +559,16 @@ public final class ChannelCore extends ShortLock {
     }
     if (this == NIL) {
       return deadline == 0 ? Waiter.TIMED_OUT : awaitNil(deadline, scope);
+    }
+    if (ring != null) {
+      Object f = ring.poll();
+      for (int i = 0; i < RING_YIELDS && (f == null || f == Ring.SLOW) && deadline != 0; i++) {
+        Thread.yield();
+        f = ring.poll();
+      }
+      if (f != Ring.SLOW && f != Ring.LOCKED && (f != null || deadline == 0)) {
+        return f == null ? Waiter.TIMED_OUT : f;
+      }
     }
     lock();
     Object r = receiveLocked();

@@ -11,7 +11,9 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  *
  * <p>{@link #lock()} tries a CAS, spins briefly on a multicore machine, then parks in AQS, so a
  * holder descheduled by the OS costs a waiter a park, never an unbounded spin, and a virtual
- * thread never pins its carrier. The AQS state word is the lock: 0 free, 1 held.
+ * thread never pins its carrier. The AQS state word is the lock: 0 free, 1 held. A subclass may
+ * extend {@link #lock()} and {@link #unlock()} with what taking and releasing the lock means for
+ * it (a channel freezes and thaws its ring): taking first, releasing last.
  */
 public class ShortLock extends AbstractQueuedSynchronizer {
 
@@ -21,7 +23,7 @@ public class ShortLock extends AbstractQueuedSynchronizer {
   public ShortLock() {}
 
   /** Takes the lock. */
-  public final void lock() {
+  public void lock() {
     if (!compareAndSetState(0, 1)) {
       lockSlow();
     }
@@ -38,7 +40,7 @@ public class ShortLock extends AbstractQueuedSynchronizer {
   }
 
   /** Releases the lock. */
-  public final void unlock() {
+  public void unlock() {
     release(1);
   }
 

@@ -17,7 +17,8 @@
  *   <li>{@link dev.runnel.internal.Sema} (Go's runtime semaphore, under every {@code sync} type),
  *       {@link dev.runnel.internal.TimerQueue} (one per clock, run by {@link
  *       dev.runnel.internal.SystemTime}'s thread for the real clock), and the channel core:
- *       {@link dev.runnel.internal.ChannelCore} with its wait nodes, {@link
+ *       {@link dev.runnel.internal.ChannelCore} with its wait nodes and its buffer's lock-free
+ *       {@code Ring}, {@link
  *       dev.runnel.internal.SelectCore}, {@link dev.runnel.internal.TimerChannel}.
  *   <li>Cross-cutting: {@link dev.runnel.internal.CancelScope} (how a context ends a wait),
  *       {@link dev.runnel.internal.Goroutines} (ids, the registry, panics), {@link

@@ -31,12 +31,21 @@ class ChannelCoreInvariantsTest {
   void aBrokenCountIsNamed() throws Exception {
     ChannelCore c = new ChannelCore("ch", 2, null);
     c.send(7, 0, null);
-    set(c, "count", 2); // claims two elements where the ring holds one
+    indices(c)[RingTest.TAIL] = 2; // claims two elements where the ring holds one
     assertThatThrownBy(c::checkInvariants)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("channel invariant broken: slot 1 empty inside the buffered range");
-    set(c, "count", 3);
+    indices(c)[RingTest.TAIL] = 3;
     assertThatThrownBy(c::checkInvariants).hasMessageContaining("count 3 outside 0..2");
+  }
+
+  @Test
+  void aBrokenSequenceIsNamed() throws Exception {
+    ChannelCore c = new ChannelCore("ch", 2, null);
+    c.send(7, 0, null);
+    RingTest.field(ring(c), "seqs", int[].class)[0] = 0; // "free" while it holds index 0
+    assertThatThrownBy(c::checkInvariants)
+        .hasMessageContaining("slot 0 has sequence 0, not 1");
   }
 
   @Test
@@ -49,9 +58,13 @@ class ChannelCoreInvariantsTest {
         .hasMessageContaining("a wake-up left pending outside an operation");
   }
 
-  private static void set(ChannelCore c, String field, int value) throws Exception {
-    Field f = ChannelCore.class.getDeclaredField(field);
+  private static Ring ring(ChannelCore c) throws Exception {
+    Field f = ChannelCore.class.getDeclaredField("ring");
     f.setAccessible(true);
-    f.setInt(c, value);
+    return (Ring) f.get(c);
+  }
+
+  private static long[] indices(ChannelCore c) throws Exception {
+    return RingTest.field(ring(c), "indices", long[].class);
   }
 }
