@@ -67,8 +67,8 @@ public final class ChannelCore extends ShortLock {
    */
   static final Object CLOSED = new Object();
 
-  /** {@link #sendLocked} results. */
-  static final int SENT = 1, FULL = 0, SEND_CLOSED = -1;
+  /** {@link #sendLocked} results, and {@link #offerFast}'s "only the lock can tell". */
+  static final int SENT = 1, FULL = 0, SEND_CLOSED = -1, SEND_LOCKED = -2;
 
   /**
    * The largest array the JDK's collections ask of the VM: HotSpot refuses lengths within a few
@@ -441,6 +441,29 @@ public final class ChannelCore extends ShortLock {
       }
     }
     return ring != null && ring.offerLocked(e) == Ring.OFFERED ? SENT : FULL;
+  }
+
+  /**
+   * Receives from the ring without the lock, for select's first pass: the element; {@link
+   * Waiter#TIMED_OUT} if the ring is empty (not ready); null if only the lock can tell (the
+   * channel is unbuffered, or its ring frozen or contended).
+   */
+  Object pollFast() {
+    if (ring == null) {
+      return null;
+    }
+    Object f = ring.poll();
+    return f == Ring.SLOW || f == Ring.LOCKED ? null : f == null ? Waiter.TIMED_OUT : f;
+  }
+
+  /**
+   * Sends into the ring without the lock, for select's first pass: {@link #SENT}; {@link #FULL}
+   * (not ready); or {@link #SEND_LOCKED} if only the lock can tell (the channel is unbuffered, or
+   * its ring frozen or contended).
+   */
+  int offerFast(Object e) {
+    Object f = ring == null ? Ring.LOCKED : ring.offer(e);
+    return f == Ring.OFFERED ? SENT : f == Ring.FULL ? FULL : SEND_LOCKED;
   }
 
   /** Takes the goroutine a locked primitive completed, to wake once the lock is released. */

@@ -13,10 +13,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>
  * Implementation notes
  *
+ * 0. Draw a fresh uniformly random permutation of the cases and walk it on buffered channels'
+ *    rings without their locks (ChannelCore.pollFast, offerFast): a ring that nobody waits on
+ *    and that has an element or room communicates at once, linearized at its index CAS; one
+ *    that is empty or full (at that moment, thawed) is not ready; the first case that only the
+ *    locks can decide (unbuffered, waited on, closed, contended) ends the walk. So a case is
+ *    taken here only if every case before it in the permutation was seen not ready, as in step 2.
  * 1. Lock every distinct channel of the cases in lockOrder (so concurrent selects cannot
  *    deadlock on each other's locks; a channel named by several cases is locked once).
- * 2. Try the cases in a fresh uniformly random permutation; the first that can communicate now
- *    does, under the locks. Trying in random order is what makes the choice among several ready
+ * 2. Try the cases again in the same permutation; the first that can communicate now does,
+ *    under the locks. Trying in random order is what makes the choice among several ready
  *    cases uniform. A send case on a closed channel counts as ready, and throws.
  * 3. Nothing ready: with a default case, unlock and take it. Otherwise queue one node per case,
  *    all sharing one Waiter, unlock, and park. Whichever channel completes the waiter first (a
@@ -194,8 +200,30 @@ public final class SelectCore {
     if (locks.length == 0) {
       return blocking ? awaitNothing(deadline, scope) : noneReady();
     }
-    lockAll(locks);
     int[] order = shuffledOrder();
+    for (int i : order) { // step 0: stops at the first case only the locks can decide
+      ChannelCore c = channels[i];
+      if (c == null) {
+        continue; // nil: never ready
+      }
+      if (sendValues[i] == null) {
+        Object r = c.pollFast();
+        if (r == null) {
+          break;
+        } else if (r != Waiter.TIMED_OUT) {
+          received = r;
+          return i;
+        }
+      } else {
+        int r = c.offerFast(sendValues[i]);
+        if (r == ChannelCore.SENT) {
+          return i;
+        } else if (r != ChannelCore.FULL) {
+          break;
+        }
+      }
+    }
+    lockAll(locks);
     for (int i : order) {
       ChannelCore c = channels[i];
       if (c == null) {
