@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Linearization points: a fast send or receive at its Ring index CAS (a fast "full" or "empty"
  * at its first index read, see Ring); a hand-off to a blocked goroutine is the successful CAS on
  * its Waiter (tryComplete), made under this channel's lock; every other operation linearizes
- * inside the critical section. A blocked operation that gives up (interrupt, timeout) first wins the CAS
- * (Waiter cancel), so it had no effect, then unlinks its node under the lock.
+ * inside the critical section. A blocked operation that gives up (interrupt, timeout) first wins
+ * the CAS (Waiter cancel), so it had no effect, then unlinks its node under the lock.
  *
  * The buffer is a Ring: lock-free while nobody waits, owned by the lock otherwise. lock() freezes
  * it (no fast operation can then claim an index), unlock() thaws it when both queues are empty,
@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Happens-before: a value written by a sender reaches the receiver through its slot's sequence
  * (buffered values: release by the offer, acquire by the poll, fast or locked) or through the
- * Waiter CAS (hand-off); a receive that completes a blocked sender does so
- * through the same CAS, which orders the receive before that send returns.
+ * Waiter CAS (hand-off); a receive that completes a blocked sender does so through the same CAS,
+ * which orders the receive before that send returns.
  *
  * Timer channels (timer != null, capacity 1, never sent to or closed by users) are Go 1.23's
  * lazy timers: the timer's state is guarded by this lock, a receive that finds nothing asks the
@@ -127,10 +127,10 @@ public final class ChannelCore extends ShortLock {
    * The buffer of a channel of {@code capacity > 0}, or Go's {@code makechan} panic for a size the
    * VM cannot allocate. Go panics with "size out of range" when the buffer is larger than the
    * largest allocation; here that is a negative size, one above the VM's array limit, or one whose
-   * slots alone (a reference and a 4-byte sequence each: 8 bytes at least) exceed the maximum heap: all refused before
-   * allocating. A buffer the heap cannot hold at the moment fails the allocation itself; that
-   * OutOfMemoryError is turned into the same exception (with it as the cause), as nothing else
-   * was allocated that it could concern.
+   * slots alone (a reference and a 4-byte sequence each: 8 bytes at least) exceed the maximum
+   * heap: all refused before allocating. A buffer the heap cannot hold at the moment fails the
+   * allocation itself; that OutOfMemoryError is turned into the same exception (with it as the
+   * cause), as nothing else was allocated that it could concern.
    */
   private static Ring newRing(int capacity, boolean frozen) {
     if (capacity < 0) {
@@ -210,10 +210,12 @@ public final class ChannelCore extends ShortLock {
    */
   @Override
   public void unlock() {
-    if (ring != null && recvHead == null && sendHead == null && !closed && timer == null) {
-      ring.thaw();
-    } else if (ring != null) {
-      ring.hold();
+    if (ring != null) {
+      if (recvHead == null && sendHead == null && !closed && timer == null) {
+        ring.thaw();
+      } else {
+        ring.hold();
+      }
     }
     super.unlock();
   }

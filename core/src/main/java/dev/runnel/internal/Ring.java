@@ -63,7 +63,8 @@ final class Ring {
   static final Object OFFERED = new Object(), FULL = new Object();
 
   private static final long FROZEN = 1L << 62;
-  private static final int HEAD = 2, TAIL = 10; // 64 bytes apart in their array: no false sharing
+  /** Where the indices sit in their array: 64 bytes apart, so no false sharing. */
+  static final int HEAD = 2, TAIL = 10;
   private static final int SPINS = 64;
 
   private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(long[].class);

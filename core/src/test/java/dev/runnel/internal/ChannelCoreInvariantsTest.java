@@ -31,11 +31,11 @@ class ChannelCoreInvariantsTest {
   void aBrokenCountIsNamed() throws Exception {
     ChannelCore c = new ChannelCore("ch", 2, null);
     c.send(7, 0, null);
-    indices(c)[RingTest.TAIL] = 2; // claims two elements where the ring holds one
+    indices(c)[Ring.TAIL] = 2; // claims two elements where the ring holds one
     assertThatThrownBy(c::checkInvariants)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("channel invariant broken: slot 1 empty inside the buffered range");
-    indices(c)[RingTest.TAIL] = 3;
+    indices(c)[Ring.TAIL] = 3;
     assertThatThrownBy(c::checkInvariants).hasMessageContaining("count 3 outside 0..2");
   }
 

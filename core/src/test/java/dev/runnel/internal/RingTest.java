@@ -12,9 +12,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class RingTest {
 
-  /** Where the ring keeps its indices (Ring.HEAD, Ring.TAIL). */
-  static final int HEAD = 2, TAIL = 10;
-
   @Test
   void capacityOneAlternatesBetweenFullAndEmpty() {
     Ring r = new Ring(1, false);
@@ -97,7 +94,7 @@ class RingTest {
   void aLockedPollWaitsForAnOfferInFlight() throws Exception {
     Ring r = new Ring(2, false);
     long[] indices = field(r, "indices", long[].class);
-    indices[TAIL] = 1; // index 0 claimed, its slot not yet written
+    indices[Ring.TAIL] = 1; // index 0 claimed, its slot not yet written
     assertThat(r.poll()).isSameAs(Ring.SLOW); // not empty: the offer is in flight
     r.freeze();
     CompletableFuture<Object> polled = new CompletableFuture<>();
@@ -117,7 +114,7 @@ class RingTest {
     Ring r = new Ring(1, false);
     assertThat(r.offer("old")).isSameAs(Ring.OFFERED);
     long[] indices = field(r, "indices", long[].class);
-    indices[HEAD] = 1; // index 0 claimed by a poll, its slot not yet freed
+    indices[Ring.HEAD] = 1; // index 0 claimed by a poll, its slot not yet freed
     assertThat(r.offer("x")).isSameAs(Ring.SLOW); // not full: the poll is in flight
     r.freeze();
     CompletableFuture<Object> offered = new CompletableFuture<>();
