@@ -12,7 +12,8 @@ package dev.runnel.internal;
  * a second chunk (about 100 bytes per blocked goroutine).
  *
  * <p>{@link #await} therefore probes: it yields once (so a partner queued on this carrier runs
- * first; spinning before the yield would keep it from running), then spins up to {@value
+ * first; spinning before the yield would keep it from running; skipped when the last wait here was
+ * completed by a platform thread, which no yield lets run), then spins up to {@value
  * #DEFAULT_SPINS} times (about 2.4 us on the reference machine, enough to cover the other
  * carrier's wake-up), then parks. After {@value #MISSES} probes in a row that caught nothing, the
  * next {@value #BACKOFF} waits park at once, then probing resumes; while one probe runs,
@@ -40,6 +41,12 @@ public final class HandOffProbe {
   private int score;
 
   /**
+   * Whether the last wait here was completed by a platform thread (a main or test thread feeding
+   * goroutines), which runs on no carrier: a yield cannot let it run, so the next probe only spins.
+   */
+  private boolean partnerIsPlatform;
+
+  /**
    * Waits for {@code waiter} to complete, probing first unless recent probes here kept missing.
    * The probe is a few microseconds at most, so {@code scope} is watched only for the park: a
    * cancellation during the probe completes the waiter as soon as the watch begins.
@@ -57,11 +64,17 @@ public final class HandOffProbe {
         score = s + 1;
       } else {
         score = -BACKOFF; // while this probe runs, others arriving here park at once
-        Thread.yield();
+        if (!partnerIsPlatform) {
+          Thread.yield();
+        }
         t = waiter.spin(SPINS);
         score = t != null ? 0 : s + 1 < MISSES ? s + 1 : -BACKOFF;
       }
     }
-    return t != null ? t : waiter.await(deadline, true, scope);
+    if (t == null) {
+      t = waiter.await(deadline, true, scope);
+    }
+    partnerIsPlatform = waiter.completedByPlatformThread();
+    return t;
   }
 }
