@@ -31,9 +31,11 @@ public abstract class Waiter {
    *     the waiter is queued on). Writes the completer made before the CAS (a value stored in a
    *     wait node) happen-before the waiter's read of result that returns that token.
    *   - CANCELLED, installed by the waiting goroutine itself on interrupt or timeout.
-   * The goroutine may spin or yield first (see below), then parks. A wake after the goroutine
-   * stopped waiting is harmless: park permits are sticky and every park sits in a loop that
-   * re-checks result.
+   * The goroutine may spin or yield first (see below), then parks. It writes parked before its
+   * first read of result in the park loop, and wake() unparks only once parked is set, so a
+   * completion that lands during the spin costs no unpark. A wake after the goroutine stopped
+   * waiting is harmless: park permits are sticky and every park sits in a loop that re-checks
+   * result.
    *
    * Waiting policy, measured with the benchmarks (ADR 0004):
    *  - A virtual thread parks at once. Its partner is often queued on the same carrier and cannot
@@ -180,9 +182,18 @@ public abstract class Waiter {
     }
   }
 
-  /** Unparks the waiting goroutine; call after a successful {@link #tryComplete}. */
+  /**
+   * Unparks the waiting goroutine if it has begun to park; call after a successful {@link
+   * #tryComplete}. A goroutine still probing (spinning or yielding before its park) sees the
+   * completion by itself, and an unpark would only cost a write to its thread's permit from
+   * another core and leave a stale permit behind.
+   */
   public final void wake() {
-    LockSupport.unpark(thread);
+    // Dekker on two volatiles: await writes parked, then reads result; the completer has written
+    // result (its CAS), then reads parked here. One of the two sees the other's write.
+    if (parked != 0) {
+      LockSupport.unpark(thread);
+    }
   }
 
   /**

@@ -486,7 +486,8 @@ public final class WorkerPool implements AutoCloseable {
 
   /**
    * What the pool is doing and has done, read without stopping it: each number is exact, the set
-   * of them only approximately one moment's.
+   * of them only approximately one moment's. A job is counted once its worker is done with it,
+   * which may be just after its future completed; after {@link #close()} every job is counted.
    *
    * @return a snapshot
    */
