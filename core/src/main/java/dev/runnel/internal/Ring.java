@@ -108,9 +108,8 @@ final class Ring {
   /**
    * Offers without the lock: {@link #OFFERED}; {@link #FULL}; {@link #LOCKED}; or {@link #SLOW}
    * when frozen for a moment, when another offer got in first, or when a poll of the slot is in
-   * flight. Never loops: whatever
-   * interferes sends the caller to the lock, which serializes contenders instead of letting them
-   * trade the index between cores.
+   * flight. Never loops: whatever interferes sends the caller to the lock, which serializes
+   * contenders instead of letting them trade the index between cores.
    */
   Object offer(Object e) {
     long t = (long) INDEX.getVolatile(indices, TAIL);
