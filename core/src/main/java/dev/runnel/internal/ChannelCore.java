@@ -3,6 +3,8 @@ package dev.runnel.internal;
 import dev.runnel.ChannelClosedException;
 import dev.runnel.Received;
 import dev.runnel.context.Context;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,15 +27,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *   - the receive queue holds live nodes only while the buffer is empty (count == 0);
  *   - the send queue holds live nodes only while the buffer is full (count == capacity; for an
  *     unbuffered channel, always);
- *   - once closed, both queues are empty and stay empty.
+ *   - once closed, both queues are empty and stay empty;
+ *   - the slot is FROZEN.
  * "Live" because a select's node stays queued until its owner unlinks it after another case won;
  * such stale nodes are skipped (pollCompletable) and never count as ready.
  *
  * Linearization points: a fast send or receive at its Ring index CAS (a fast "full" or "empty"
  * at its first index read, see Ring); a hand-off to a blocked goroutine is the successful CAS on
- * its Waiter (tryComplete), made under this channel's lock; every other operation linearizes
- * inside the critical section. A blocked operation that gives up (interrupt, timeout) first wins
- * the CAS (Waiter cancel), so it had no effect, then unlinks its node under the lock.
+ * its Waiter (tryComplete), made under this channel's lock or by whoever took the node out of
+ * the slot; a try-operation that finds the slot empty, at that read; every other operation
+ * linearizes inside the critical section. A blocked operation that gives up (interrupt, timeout)
+ * first wins the CAS (Waiter cancel), so it had no effect, then takes its node out of the slot
+ * or unlinks it under the lock.
  *
  * The buffer is a Ring: lock-free while nobody waits, owned by the lock otherwise. lock() freezes
  * it (no fast operation can then claim an index), unlock() thaws it when both queues are empty,
@@ -42,6 +47,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * a fast send cannot slip an element past a queued receiver, and no fast send succeeds after
  * close. A blocking send or receive tries the ring first, yielding a few times while it is full,
  * empty or frozen for a moment, and only then takes the lock and, if it must, queues and parks.
+ *
+ * The slot is the same idea for an unbuffered channel: one word, null (empty: open, nobody
+ * waits), FROZEN, or the node of the one goroutine that waits without the lock. A send or
+ * receive that finds it empty publishes its node there by CAS and waits; one that finds a
+ * partner's node takes it by CAS and completes it (handTo, takeFrom); anything else (FROZEN, a
+ * node of its own kind, a lost CAS, a partner that gave up) takes the lock. lock() freezes the
+ * slot and moves a node it finds to the front of its queue; unlock() empties it only when both
+ * queues are empty and the channel is open. So a slot node exists only while the queues are
+ * empty, FIFO order holds (a second waiter queues behind the first), and the locked code sees
+ * exactly the queues it would have seen without the slot.
  *
  * Park/unpark: the goroutine to wake is recorded in pendingWake by the locked primitive that
  * completed it, and woken by the caller after it released the lock (as Go does), so a wake-up
@@ -85,11 +100,28 @@ public final class ChannelCore extends ShortLock {
   private static final int RING_YIELDS = 4;
   private static final AtomicLong LOCK_ORDER = new AtomicLong();
 
+  /** The slot of an unbuffered channel while the lock holds it (see {@link #slot}). */
+  private static final Object FROZEN = new Object();
+
+  private static final VarHandle SLOT;
+
+  static {
+    try {
+      SLOT = MethodHandles.lookup().findVarHandle(ChannelCore.class, "slot", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
    * The nil channel's core: never ready; a receive blocks until interrupted or cancelled. Made
    * after the static fields its constructor reads.
    */
   private static final ChannelCore NIL = new ChannelCore("nil chan", 0, null);
+
+  static {
+    NIL.slot = FROZEN; // never ready: nothing may wait or hand off without the lock
+  }
 
   /** Adaptive spin-then-yield before parking, per channel. */
   private HandOffProbe probe;
@@ -106,6 +138,13 @@ public final class ChannelCore extends ShortLock {
   /** The timer that delivers to this channel, or null for a channel made by Channel.make. */
   final TimerChannel timer;
   private final Ring ring; // the buffer; null for an unbuffered channel
+  /**
+   * An unbuffered channel's lock-free hand-off: null (empty), FROZEN, or the one goroutine's node
+   * that waits without the lock. Empty only while both queues are empty and the channel is open;
+   * the lock freezes it and moves a node it holds into its queue, so every locked operation sees
+   * what it saw before the slot existed. Always FROZEN for a buffered channel and the nil one.
+   */
+  private volatile Object slot;
   private final int capacity;
 
   /**
@@ -121,6 +160,7 @@ public final class ChannelCore extends ShortLock {
     this.capacity = capacity;
     this.ring = capacity == 0 ? null : newRing(capacity, timer != null);
     this.timer = timer;
+    this.slot = ring == null && timer == null ? null : FROZEN;
   }
 
   /**
@@ -193,29 +233,39 @@ public final class ChannelCore extends ShortLock {
     return capacity;
   }
 
-  // ---------------------------------------------------------------- the lock and the ring
+  // ---------------------------------------------------------------- the lock, the ring, the slot
 
-  /** Takes the lock and freezes the ring, so that only the lock's holder changes the buffer. */
+  /**
+   * Takes the lock and freezes the ring or the slot, so that only the lock's holder changes the
+   * buffer or hands off. A node found in the slot goes to the front of its queue: the slot holds
+   * one only while the queues are empty.
+   */
   @Override
   public void lock() {
     super.lock();
     if (ring != null) {
       ring.freeze();
+    } else if (slot != FROZEN && SLOT.getAndSet(this, FROZEN) instanceof ChannelWait w) {
+      enqueue(w);
     }
   }
 
   /**
-   * Thaws the ring when nothing is queued and the channel is open (fast operations may run only
-   * while nobody waits), then releases the lock. A timer's channel stays frozen.
+   * Thaws the ring or empties the slot when nothing is queued and the channel is open (fast
+   * operations may run only while nobody waits), then releases the lock. A timer's channel and
+   * the nil channel stay frozen.
    */
   @Override
   public void unlock() {
+    boolean idle = recvHead == null && sendHead == null && !closed && timer == null;
     if (ring != null) {
-      if (recvHead == null && sendHead == null && !closed && timer == null) {
+      if (idle) {
         ring.thaw();
       } else {
         ring.hold();
       }
+    } else if (idle && this != NIL) {
+      slot = null;
     }
     super.unlock();
   }
@@ -272,8 +322,11 @@ public final class ChannelCore extends ShortLock {
     }
   }
 
-  /** Unlinks {@code node} if it is still queued, taking the lock. */
+  /** Takes {@code node} out of the slot, or unlinks it if it is still queued, taking the lock. */
   void remove(ChannelWait node) {
+    if (slot == node && SLOT.compareAndSet(this, node, null)) {
+      return;
+    }
     lock();
     unlink(node);
     unlock();
@@ -320,6 +373,9 @@ public final class ChannelCore extends ShortLock {
   private String brokenInvariantLocked() {
     if (pendingWake != null) {
       return "a wake-up left pending outside an operation";
+    }
+    if (slot != FROZEN) {
+      return "the slot not frozen under the lock";
     }
     String r = ring == null ? null : ring.broken();
     if (r != null) {
@@ -446,26 +502,66 @@ public final class ChannelCore extends ShortLock {
   }
 
   /**
-   * Receives from the ring without the lock, for select's first pass: the element; {@link
-   * Waiter#TIMED_OUT} if the ring is empty (not ready); null if only the lock can tell (the
-   * channel is unbuffered, or its ring frozen or contended).
+   * Receives without the lock, for select's first pass: the element (from the ring, or from a
+   * sender waiting in the slot); {@link Waiter#TIMED_OUT} if not ready (the ring empty; the slot
+   * empty or holding a receiver); null if only the lock can tell (frozen or contended).
    */
   Object pollFast() {
     if (ring == null) {
-      return null;
+      Object s = slot;
+      if (s instanceof ChannelWait w) {
+        return !w.isSend ? Waiter.TIMED_OUT : takeFrom(w) ? w.item : null;
+      }
+      return s == null ? Waiter.TIMED_OUT : null;
     }
     Object f = ring.poll();
     return f == Ring.SLOW || f == Ring.LOCKED ? null : f == null ? Waiter.TIMED_OUT : f;
   }
 
   /**
-   * Sends into the ring without the lock, for select's first pass: {@link #SENT}; {@link #FULL}
-   * (not ready); or {@link #SEND_LOCKED} if only the lock can tell (the channel is unbuffered, or
-   * its ring frozen or contended).
+   * Sends without the lock, for select's first pass: {@link #SENT} (into the ring, or to a
+   * receiver waiting in the slot); {@link #FULL} if not ready (the ring full; the slot empty or
+   * holding a sender); or {@link #SEND_LOCKED} if only the lock can tell (frozen or contended).
    */
   int offerFast(Object e) {
-    Object f = ring == null ? Ring.LOCKED : ring.offer(e);
+    if (ring == null) {
+      Object s = slot;
+      if (s instanceof ChannelWait r) {
+        return r.isSend ? FULL : handTo(r, e) ? SENT : SEND_LOCKED;
+      }
+      return s == null ? FULL : SEND_LOCKED;
+    }
+    Object f = ring.offer(e);
     return f == Ring.OFFERED ? SENT : f == Ring.FULL ? FULL : SEND_LOCKED;
+  }
+
+  /**
+   * Hands {@code e} to the receiver waiting in the slot without the lock: takes its node out of
+   * the slot by CAS, then completes it (the hand-off's linearization point). False if another
+   * goroutine took the node first, or its owner gave up; the caller then takes the lock.
+   */
+  private boolean handTo(ChannelWait receiver, Object e) {
+    if (!SLOT.compareAndSet(this, receiver, null)) {
+      return false;
+    }
+    receiver.item = e; // ours since the CAS above; published by tryComplete's CAS
+    return complete(receiver);
+  }
+
+  /**
+   * Takes the sender waiting in the slot without the lock, as {@link #handTo}; on true its
+   * {@code item} is the element, written before the node was published.
+   */
+  private boolean takeFrom(ChannelWait sender) {
+    return SLOT.compareAndSet(this, sender, null) && complete(sender);
+  }
+
+  private static boolean complete(ChannelWait node) {
+    if (!node.tryComplete(node)) {
+      return false;
+    }
+    node.wake();
+    return true;
   }
 
   /** Takes the goroutine a locked primitive completed, to wake once the lock is released. */
@@ -553,6 +649,19 @@ public final class ChannelCore extends ShortLock {
       if (f == Ring.OFFERED || f == Ring.FULL && deadline == 0) {
         return f == Ring.OFFERED;
       }
+    } else {
+      Object s = slot;
+      if (s == null) {
+        if (deadline == 0) {
+          return false; // open, and nobody waits
+        }
+        ChannelWait node = new ChanSendWait(this, e);
+        if (SLOT.compareAndSet(this, null, node)) {
+          return sent(outcome(awaitNode(node, deadline, scope), ctx));
+        }
+      } else if (s instanceof ChannelWait r && !r.isSend && handTo(r, e)) {
+        return true;
+      }
     }
     lock();
     int r = sendLocked(e);
@@ -566,7 +675,11 @@ public final class ChannelCore extends ShortLock {
     ChannelWait node = new ChanSendWait(this, e);
     enqueue(node);
     unlock();
-    Object t = outcome(awaitNode(node, deadline, scope), ctx);
+    return sent(outcome(awaitNode(node, deadline, scope), ctx));
+  }
+
+  /** A blocked send's outcome: true once taken, false on timeout; throws if the channel closed. */
+  private static boolean sent(Object t) {
     if (t == CLOSED) {
       throw new ChannelClosedException("send on closed channel");
     }
@@ -593,6 +706,19 @@ public final class ChannelCore extends ShortLock {
       }
       if (f != Ring.SLOW && f != Ring.LOCKED && (f != null || deadline == 0)) {
         return f == null ? Waiter.TIMED_OUT : f;
+      }
+    } else {
+      Object s = slot;
+      if (s == null) {
+        if (deadline == 0) {
+          return Waiter.TIMED_OUT; // open, and nobody waits
+        }
+        ChannelWait node = new ChanReceiveWait(this);
+        if (SLOT.compareAndSet(this, null, node)) {
+          return awaitNode(node, deadline, scope);
+        }
+      } else if (s instanceof ChannelWait w && w.isSend && takeFrom(w)) {
+        return w.item;
       }
     }
     lock();

@@ -7,7 +7,8 @@ package dev.runnel.internal;
  * {@link SelectCase} per case instead, all completing the select's shared {@link SelectWait}.
  *
  * <p>{@link #prev}, {@link #next}, {@link #linked} and {@link #item} are guarded by the lock of
- * {@link #channel}. {@link #item} is the value to send (send node), the value a sender handed over
+ * {@link #channel}, or, for a node in an unbuffered channel's slot, owned by whoever took it out of
+ * the slot by CAS. {@link #item} is the value to send (send node), the value a sender handed over
  * (receive node), or {@link ChannelCore#CLOSED} once {@code close} completed the node; a completer
  * writes it before its CAS on the waiter, so the waiter reads it after seeing the token (the node).
  */

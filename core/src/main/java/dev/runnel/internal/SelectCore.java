@@ -13,12 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>
  * Implementation notes
  *
- * 0. Draw a fresh uniformly random permutation of the cases and walk it on buffered channels'
- *    rings without their locks (ChannelCore.pollFast, offerFast): a ring that nobody waits on
- *    and that has an element or room communicates at once, linearized at its index CAS; one
- *    that is empty or full (at that moment, thawed) is not ready; the first case that only the
- *    locks can decide (unbuffered, waited on, closed, contended) ends the walk. So a case is
- *    taken here only if every case before it in the permutation was seen not ready, as in step 2.
+ * 0. Draw a fresh uniformly random permutation of the cases and walk it on the channels' rings
+ *    and slots without their locks (ChannelCore.pollFast, offerFast): a ring that nobody waits
+ *    on and that has an element or room communicates at once, linearized at its index CAS, and
+ *    so does an unbuffered channel whose slot holds a partner, at the partner's completing CAS;
+ *    a ring that is empty or full, or a slot that is empty or holds no partner (at that moment,
+ *    thawed) is not ready; the first case that only the locks can decide (waited on, closed,
+ *    contended) ends the walk. So a case is taken here only if every case before it in the
+ *    permutation was seen not ready, as in step 2.
  * 1. Lock every distinct channel of the cases in lockOrder (so concurrent selects cannot
  *    deadlock on each other's locks; a channel named by several cases is locked once).
  * 2. Try the cases again in the same permutation; the first that can communicate now does,

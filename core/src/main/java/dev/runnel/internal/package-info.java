@@ -17,9 +17,9 @@
  *   <li>{@link dev.runnel.internal.Sema} (Go's runtime semaphore, under every {@code sync} type),
  *       {@link dev.runnel.internal.TimerQueue} (one per clock, run by {@link
  *       dev.runnel.internal.SystemTime}'s thread for the real clock), and the channel core:
- *       {@link dev.runnel.internal.ChannelCore} with its wait nodes and its buffer's lock-free
- *       {@code Ring}, {@link
- *       dev.runnel.internal.SelectCore}, {@link dev.runnel.internal.TimerChannel}.
+ *       {@link dev.runnel.internal.ChannelCore} with its wait nodes, its buffer's lock-free
+ *       {@code Ring} and an unbuffered channel's lock-free slot (both frozen by the channel's
+ *       lock), {@link dev.runnel.internal.SelectCore}, {@link dev.runnel.internal.TimerChannel}.
  *   <li>Cross-cutting: {@link dev.runnel.internal.CancelScope} (how a context ends a wait),
  *       {@link dev.runnel.internal.Goroutines} (ids, the registry, panics), {@link
  *       dev.runnel.internal.Access} (the receive-only views that only {@code dev.runnel} can
@@ -40,7 +40,8 @@
  *   <caption>What a wait returns, and who installs it</caption>
  *   <tr><th>outcome</th><th>installed by</th></tr>
  *   <tr><td>a completion token (a channel node, {@code Sema.GRANTED})</td>
- *       <td>the partner, under the lock of the object the waiter is queued on</td></tr>
+ *       <td>the partner, under the lock of the object the waiter is queued on, or having taken
+ *       the waiter's node out of an unbuffered channel's slot by CAS</td></tr>
  *   <tr><td>{@code Waiter.CONTEXT_DONE}</td><td>a context's cancellation, through its
  *       {@code CancelScope}</td></tr>
  *   <tr><td>{@code Waiter.TIMED_OUT}, {@code Waiter.INTERRUPTED}</td><td>the waiting goroutine

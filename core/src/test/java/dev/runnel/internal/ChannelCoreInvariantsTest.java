@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +27,44 @@ class ChannelCoreInvariantsTest {
     c.send(1, 0, null);
     c.close();
     c.checkInvariants();
+  }
+
+  @Test
+  void aReceiverWaitingInTheSlotIsQueuedByTheLockAndServedFromThere() throws Exception {
+    ChannelCore c = new ChannelCore("ch", 0, null);
+    CompletableFuture<Object> got = new CompletableFuture<>();
+    Thread receiver =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    got.complete(c.receiveValue(null));
+                  } catch (Throwable t) {
+                    got.completeExceptionally(t);
+                  }
+                });
+    while (c.queued(false) == 0) { // takes the lock, which moves a slot's node into the queue
+      Thread.onSpinWait();
+    }
+    c.checkInvariants();
+    assertThat(c.send(5, 0, null)).isTrue(); // a try-send: only a queued receiver takes it
+    assertThat(got.get()).isEqualTo(5);
+    receiver.join();
+    c.checkInvariants();
+    assertThat(c.send(6, 0, null)).isFalse(); // the slot is empty again: nobody waits
+  }
+
+  @Test
+  void aSlotLeftThawedUnderTheLockIsNamed() throws Exception {
+    ChannelCore c = new ChannelCore("ch", 0, null);
+    Method broken = ChannelCore.class.getDeclaredMethod("brokenInvariantLocked");
+    broken.setAccessible(true);
+    c.acquire(1); // the lock without lock()'s freeze, as a path that skipped it would hold it
+    try {
+      assertThat(broken.invoke(c)).isEqualTo("the slot not frozen under the lock");
+    } finally {
+      c.release(1);
+    }
   }
 
   @Test
