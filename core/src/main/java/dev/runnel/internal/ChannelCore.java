@@ -238,7 +238,8 @@ public final class ChannelCore extends ShortLock {
   /**
    * Takes the lock and freezes the ring or the slot, so that only the lock's holder changes the
    * buffer or hands off. A node found in the slot goes to the front of its queue: the slot holds
-   * one only while the queues are empty.
+   * one only while the queues are empty and the channel open. If not, the state is corrupt: this
+   * releases the lock and throws IllegalStateException.
    */
   @Override
   public void lock() {
@@ -246,6 +247,12 @@ public final class ChannelCore extends ShortLock {
     if (ring != null) {
       ring.freeze();
     } else if (slot != FROZEN && SLOT.getAndSet(this, FROZEN) instanceof ChannelWait w) {
+      if (recvHead != null || sendHead != null || closed) { // as Go's runtime throws
+        super.unlock();
+        throw new IllegalStateException(
+            "channel invariant broken: a goroutine waited in the slot while others were queued"
+                + " or the channel was closed");
+      }
       enqueue(w);
     }
   }

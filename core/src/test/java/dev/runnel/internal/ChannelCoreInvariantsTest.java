@@ -33,16 +33,7 @@ class ChannelCoreInvariantsTest {
   void aReceiverWaitingInTheSlotIsQueuedByTheLockAndServedFromThere() throws Exception {
     ChannelCore c = new ChannelCore("ch", 0, null);
     CompletableFuture<Object> got = new CompletableFuture<>();
-    Thread receiver =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    got.complete(c.receiveValue(null));
-                  } catch (Throwable t) {
-                    got.completeExceptionally(t);
-                  }
-                });
+    Thread receiver = startReceiver(c, got);
     while (c.queued(false) == 0) { // takes the lock, which moves a slot's node into the queue
       Thread.onSpinWait();
     }
@@ -52,6 +43,32 @@ class ChannelCoreInvariantsTest {
     receiver.join();
     c.checkInvariants();
     assertThat(c.send(6, 0, null)).isFalse(); // the slot is empty again: nobody waits
+  }
+
+  @Test
+  void aGoroutineWaitingInTheSlotBesideAQueuedPartnerIsNamedByTheLock() throws Exception {
+    ChannelCore c = new ChannelCore("ch", 0, null);
+    Thread receiver = startReceiver(c, new CompletableFuture<>());
+    while (c.queued(false) == 0) { // the receiver is queued; the slot stays frozen
+      Thread.onSpinWait();
+    }
+    Field slot = ChannelCore.class.getDeclaredField("slot");
+    slot.setAccessible(true);
+    slot.set(c, null); // a thaw with a goroutine queued, the bug this guards against
+    Thread sender = Thread.ofVirtual().start(() -> sendQuietly(c));
+    while (slot.get(c) == null) { // the sender waits in the slot instead of taking the receiver
+      Thread.onSpinWait();
+    }
+    assertThatThrownBy(() -> c.queued(true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "channel invariant broken: a goroutine waited in the slot while others were queued"
+                + " or the channel was closed");
+    assertThat(c.queued(false)).isEqualTo(1); // the lock was released
+    receiver.interrupt();
+    sender.interrupt();
+    receiver.join();
+    sender.join();
   }
 
   @Test
@@ -96,6 +113,26 @@ class ChannelCoreInvariantsTest {
     f.set(c, new ChanReceiveWait(c));
     assertThatThrownBy(c::checkInvariants)
         .hasMessageContaining("a wake-up left pending outside an operation");
+  }
+
+  private static Thread startReceiver(ChannelCore c, CompletableFuture<Object> got) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                got.complete(c.receiveValue(null));
+              } catch (Throwable t) {
+                got.completeExceptionally(t);
+              }
+            });
+  }
+
+  private static void sendQuietly(ChannelCore c) {
+    try {
+      c.send(1, Long.MAX_VALUE, null);
+    } catch (InterruptedException expected) {
+      // the test ends the wait
+    }
   }
 
   private static Ring ring(ChannelCore c) throws Exception {
