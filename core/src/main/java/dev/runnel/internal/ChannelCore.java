@@ -62,10 +62,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * completed it, and woken by the caller after it released the lock (as Go does), so a wake-up
  * never lengthens the critical section.
  *
- * Happens-before: a value written by a sender reaches the receiver through its slot's sequence
- * (buffered values: release by the offer, acquire by the poll, fast or locked) or through the
- * Waiter CAS (hand-off); a receive that completes a blocked sender does so through the same CAS,
- * which orders the receive before that send returns.
+ * Happens-before: a value written by a sender reaches the receiver through its ring slot's
+ * sequence (buffered values: release by the offer, acquire by the poll, fast or locked), through
+ * the Waiter CAS (a hand-off to a waiting receiver), or through the unbuffered slot's CAS (a
+ * waiting sender's node, published by its CAS into the slot and acquired by the receiver's CAS
+ * out of it); a receive that completes a blocked sender does so through the Waiter CAS, which
+ * orders the receive before that send returns.
  *
  * Timer channels (timer != null, capacity 1, never sent to or closed by users) are Go 1.23's
  * lazy timers: the timer's state is guarded by this lock, a receive that finds nothing asks the
