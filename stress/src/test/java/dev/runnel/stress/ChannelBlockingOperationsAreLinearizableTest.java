@@ -24,10 +24,12 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each scenario is two threads running two or three random operations each while the main
  * thread closes the channel, so every blocked operation is eventually released and the scenario
- * always ends. Lincheck's general-purpose model checker ({@link Lincheck#runConcurrentTest}) runs
- * every scenario under many thread interleavings, including every park and unpark in Runnel's
- * {@code Waiter}; a hang (a lost wake-up) or a history the checker rejects fails the test with
- * Lincheck's trace of the interleaving. A second {@code close} or a send on a closed channel is a
+ * always ends; in the balanced scenarios, which complete without a close, the main thread waits
+ * for the others first, so a lost hand-off is a deadlock. Lincheck's general-purpose model
+ * checker ({@link Lincheck#runConcurrentTest}) runs every scenario under many thread
+ * interleavings, including every park and unpark in Runnel's {@code Waiter}; a hang (a lost
+ * wake-up) or a history the checker rejects fails the test with Lincheck's trace of the
+ * interleaving. A second {@code close} or a send on a closed channel is a
  * result ({@link ChannelHistoryChecker#THREW}), checked like any other.
  *
  * <p>Scenarios come from a fixed seed so a CI failure can be replayed; set {@code
@@ -62,6 +64,56 @@ class ChannelBlockingOperationsAreLinearizableTest {
   @Test
   void unbufferedRendezvousRacingClose() {
     check(0, List.of(List.of(new Step(Kind.SEND, 1)), List.of(new Step(Kind.RECEIVE, 0))));
+  }
+
+  /**
+   * Scenarios that complete on a correct channel without any close: the main thread waits for
+   * the workers before it closes, so a hand-off lost between a sender and a receiver (both left
+   * waiting) is a deadlock, which Lincheck reports with its trace. In the random scenarios the
+   * close runs concurrently and would release such a pair legally.
+   */
+  @Test
+  void balancedScenariosCompleteBeforeTheClose() {
+    List<List<List<Step>>> everyCapacity =
+        List.of(
+            List.of(List.of(step(Kind.SEND, 11)), List.of(step(Kind.RECEIVE, 0))),
+            List.of(
+                List.of(step(Kind.SEND, 11), step(Kind.SEND, 12)),
+                List.of(step(Kind.RECEIVE, 0), step(Kind.SELECT_RECEIVE, 0))),
+            List.of(
+                List.of(step(Kind.RECEIVE, 0)),
+                List.of(step(Kind.RECEIVE, 0)),
+                List.of(step(Kind.SEND, 31), step(Kind.SELECT_SEND, 32))),
+            List.of(
+                List.of(step(Kind.SEND, 11)),
+                List.of(step(Kind.SEND, 21)),
+                List.of(step(Kind.RECEIVE, 0), step(Kind.RECEIVE, 0))));
+    for (int capacity : new int[] {0, 1}) {
+      for (List<List<Step>> scenario : everyCapacity) {
+        check(capacity, scenario, ChannelBlockingOperationsAreLinearizableTest::joinAll);
+      }
+    }
+    // a rendezvous each way, which only an unbuffered channel guarantees to complete
+    check(
+        0,
+        List.of(
+            List.of(step(Kind.SEND, 11), step(Kind.RECEIVE, 0)),
+            List.of(step(Kind.RECEIVE, 0), step(Kind.SEND, 22))),
+        ChannelBlockingOperationsAreLinearizableTest::joinAll);
+  }
+
+  private static Step step(Kind kind, int arg) {
+    return new Step(kind, arg);
+  }
+
+  private static void joinAll(Thread[] workers) {
+    for (Thread w : workers) {
+      try {
+        w.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
   }
 
   private static void checkRandomScenarios(int capacity) {
@@ -104,11 +156,17 @@ class ChannelBlockingOperationsAreLinearizableTest {
    * after every invocation, and refuses file operations.)
    */
   private static void check(int capacity, List<List<Step>> scenario) {
+    check(capacity, scenario, workers -> {});
+  }
+
+  /** As above, the main thread running {@code beforeClose} before its close. */
+  private static void check(
+      int capacity, List<List<Step>> scenario, Consumer<Thread[]> beforeClose) {
     Lincheck.runConcurrentTest(
         INVOCATIONS_PER_SCENARIO,
         () -> {
           // a lambda, not Thread::new: Lincheck must see the constructor call to track the thread
-          List<Op> history = run(capacity, scenario, r -> new Thread(r), workers -> {});
+          List<Op> history = run(capacity, scenario, r -> new Thread(r), beforeClose);
           LincheckIgnoredSection.run(
               () -> {
                 if (!ChannelHistoryChecker.isLinearizable(capacity, history)) {
