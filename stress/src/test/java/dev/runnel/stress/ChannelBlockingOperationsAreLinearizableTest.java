@@ -76,18 +76,18 @@ class ChannelBlockingOperationsAreLinearizableTest {
   void balancedScenariosCompleteBeforeTheClose() {
     List<List<List<Step>>> everyCapacity =
         List.of(
-            List.of(List.of(step(Kind.SEND, 11)), List.of(step(Kind.RECEIVE, 0))),
+            List.of(List.of(new Step(Kind.SEND, 11)), List.of(new Step(Kind.RECEIVE, 0))),
             List.of(
-                List.of(step(Kind.SEND, 11), step(Kind.SEND, 12)),
-                List.of(step(Kind.RECEIVE, 0), step(Kind.SELECT_RECEIVE, 0))),
+                List.of(new Step(Kind.SEND, 11), new Step(Kind.SEND, 12)),
+                List.of(new Step(Kind.RECEIVE, 0), new Step(Kind.SELECT_RECEIVE, 0))),
             List.of(
-                List.of(step(Kind.RECEIVE, 0)),
-                List.of(step(Kind.RECEIVE, 0)),
-                List.of(step(Kind.SEND, 31), step(Kind.SELECT_SEND, 32))),
+                List.of(new Step(Kind.RECEIVE, 0)),
+                List.of(new Step(Kind.RECEIVE, 0)),
+                List.of(new Step(Kind.SEND, 31), new Step(Kind.SELECT_SEND, 32))),
             List.of(
-                List.of(step(Kind.SEND, 11)),
-                List.of(step(Kind.SEND, 21)),
-                List.of(step(Kind.RECEIVE, 0), step(Kind.RECEIVE, 0))));
+                List.of(new Step(Kind.SEND, 11)),
+                List.of(new Step(Kind.SEND, 21)),
+                List.of(new Step(Kind.RECEIVE, 0), new Step(Kind.RECEIVE, 0))));
     for (int capacity : new int[] {0, 1}) {
       for (List<List<Step>> scenario : everyCapacity) {
         check(capacity, scenario, ChannelBlockingOperationsAreLinearizableTest::joinAll);
@@ -97,13 +97,9 @@ class ChannelBlockingOperationsAreLinearizableTest {
     check(
         0,
         List.of(
-            List.of(step(Kind.SEND, 11), step(Kind.RECEIVE, 0)),
-            List.of(step(Kind.RECEIVE, 0), step(Kind.SEND, 22))),
+            List.of(new Step(Kind.SEND, 11), new Step(Kind.RECEIVE, 0)),
+            List.of(new Step(Kind.RECEIVE, 0), new Step(Kind.SEND, 22))),
         ChannelBlockingOperationsAreLinearizableTest::joinAll);
-  }
-
-  private static Step step(Kind kind, int arg) {
-    return new Step(kind, arg);
   }
 
   private static void joinAll(Thread[] workers) {
@@ -209,14 +205,10 @@ class ChannelBlockingOperationsAreLinearizableTest {
     beforeClose.accept(workers);
     // releases whoever still waits
     Op close = perform(ch, never, clock, n, new Step(Kind.CLOSE, 0));
+    joinAll(workers);
     List<Op> history = new ArrayList<>();
-    for (int t = 0; t < n; t++) {
-      try {
-        workers[t].join();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      history.addAll(results.get(t));
+    for (List<Op> mine : results) {
+      history.addAll(mine);
     }
     history.add(close);
     Access.channels().core(ch).checkInvariants();
